@@ -41,6 +41,10 @@ export interface TrajectoryHeader {
   propertyNames: string[];
   /** Time between frames in ps when known. */
   timestep?: number;
+  /** MD steps between the first two frames when the file gives steps (LAMMPS TIMESTEP, GRO step=). */
+  stepInterval?: number;
+  /** Compression the file was read through ('gzip' | 'bzip2'), when any. */
+  compression?: string;
   /** Free-form remarks a reader wants to show (units assumed, columns ignored...). */
   notes?: string[];
 }

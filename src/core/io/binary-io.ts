@@ -148,7 +148,7 @@ export async function readExact(src: BinarySource, start: number, end: number, w
  * right offset), reading `chunk` bytes at a time so small headers do not cost one read each.
  */
 export class SourceWindow {
-  private buf = new Uint8Array(0);
+  private buf: Uint8Array = new Uint8Array(0);
   private start = 0;
 
   constructor(readonly src: BinarySource, readonly chunk = 1 << 20) {}

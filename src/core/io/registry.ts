@@ -1,0 +1,11 @@
+/**
+ * Every format the explorer reads: ONE plain list. Binary formats (XTC, TRR, DCD, H5MD...) are
+ * appended here; sniffing tries providers in this order, so put providers with a reliable magic
+ * number before those that only look at text or extensions. See reader.ts for the contract.
+ */
+import type { FormatProvider } from './reader.ts';
+import { lammpsDump } from './formats/lammps-dump.ts';
+
+export const FORMATS: FormatProvider[] = [
+  lammpsDump,
+];
