@@ -1,0 +1,93 @@
+/**
+ * Transition counts and probabilities between the cluster labels of the same atom at two times
+ * (pipeline.md §8, SOAPify `calculateTransitionMatrix` + `normalizeMatrixByRow` conventions).
+ */
+
+export interface TransitionParams {
+  /** Analysed atoms per frame (labels are frame-major: index = frame * nAtoms + atom). */
+  nAtoms: number;
+  /** Lag in frames between the two labels of a pair (SOAPify `window`); default 1. */
+  window?: number;
+  /** Step between the later frames of successive pairs (SOAPify `stride`); default = window. */
+  stride?: number;
+  /** Number of classes K (labels 0..K-1); default max label + 1. */
+  nClasses?: number;
+  /**
+   * What to do with negative labels (HDBSCAN noise): 'error' (default) throws a RangeError,
+   * 'last' counts them as an extra class K (the fixtures' "noise as the last class").
+   */
+  noise?: 'error' | 'last';
+}
+
+export interface TransitionMatrix {
+  /** Matrix dimension (including the noise class when noise = 'last' and noise occurs). */
+  k: number;
+  /** k x k row-major: counts[a * k + b] = number of (atom, t) with label a at t - window and b at t. */
+  counts: Float64Array;
+  /** counts divided by their row sums; a row without counts stays all zero. */
+  probabilities: Float64Array;
+  /** Number of pairs counted. */
+  pairs: number;
+}
+
+/**
+ * Counts pairs (L[j - w, i], L[j, i]) for j = w, w + s, w + 2s, ... < nFrames and every atom i
+ * (pipeline.md §8), with w = window and s = stride. `labels` holds nFrames * nAtoms entries.
+ */
+export function transitionMatrix(labels: Int32Array, p: TransitionParams): TransitionMatrix {
+  const nAtoms = p.nAtoms;
+  const w = p.window ?? 1;
+  const s = p.stride ?? w;
+  if (!Number.isInteger(nAtoms) || nAtoms < 1) throw new RangeError(`transitions: nAtoms must be a positive integer, got ${nAtoms}`);
+  if (!Number.isInteger(w) || w < 1) throw new RangeError(`transitions: window must be a positive integer, got ${w}`);
+  if (!Number.isInteger(s) || s < 1) throw new RangeError(`transitions: stride must be a positive integer, got ${s}`);
+  if (labels.length % nAtoms !== 0) throw new RangeError(`transitions: ${labels.length} labels are not whole frames of ${nAtoms} atoms`);
+  const nFrames = labels.length / nAtoms;
+  let maxLabel = -1, hasNoise = false;
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i];
+    if (l < 0) hasNoise = true;
+    else if (l > maxLabel) maxLabel = l;
+  }
+  if (hasNoise && (p.noise ?? 'error') === 'error') {
+    throw new RangeError('transitions: negative (noise) labels; assign them first or pass noise: "last"');
+  }
+  let kBase = p.nClasses ?? maxLabel + 1;
+  if (maxLabel >= kBase) throw new RangeError(`transitions: label ${maxLabel} outside 0..${kBase - 1}`);
+  if (kBase < 1) kBase = 1;
+  const k = hasNoise ? kBase + 1 : kBase;
+  const counts = new Float64Array(k * k);
+  let pairs = 0;
+  for (let j = w; j < nFrames; j += s) {
+    const a0 = (j - w) * nAtoms, b0 = j * nAtoms;
+    for (let i = 0; i < nAtoms; i++) {
+      let a = labels[a0 + i], b = labels[b0 + i];
+      if (a < 0) a = kBase;
+      if (b < 0) b = kBase;
+      counts[a * k + b]++;
+    }
+    pairs += nAtoms;
+  }
+  return { k, counts, probabilities: rowNormalise(counts, k), pairs };
+}
+
+/** Each row divided by its sum; zero rows stay zero (pipeline.md §8). */
+export function rowNormalise(m: Float64Array, k: number): Float64Array {
+  const out = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) {
+    let sum = 0;
+    for (let b = 0; b < k; b++) sum += m[a * k + b];
+    if (sum > 0) for (let b = 0; b < k; b++) out[a * k + b] = m[a * k + b] / sum;
+  }
+  return out;
+}
+
+/** Replaces every label l >= 0 by map[l] (e.g. micro -> macro); negative labels are kept. */
+export function relabel(labels: Int32Array, map: Int32Array, out = new Int32Array(labels.length)): Int32Array {
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i];
+    if (l >= map.length) throw new RangeError(`relabel: label ${l} has no entry in a map of ${map.length}`);
+    out[i] = l < 0 ? l : map[l];
+  }
+  return out;
+}
