@@ -65,7 +65,7 @@ describe('timeSOAP, dynsight convention (reference_toy_dynsight tsoap.npy from s
     const plan = planTsoap({ width: 324, delay: 2 });
     const st = createTsoapState(plan, 1);
     const out = new Float64Array(1);
-    const row = (t: number) => soap.data.subarray(t * 324, (t + 1) * 324); // atom 0
+    const row = (t: number) => Float64Array.from(soap.data.subarray(t * 324, (t + 1) * 324)); // atom 0
     const unit = (v: Float64Array) => { let s = 0; for (const a of v) s += a * a; return v.map((a) => a / Math.sqrt(s)); };
     for (let t = 0; t < 10; t++) {
       const have = tsoapPush(st, soap.data, t * 324, out);
