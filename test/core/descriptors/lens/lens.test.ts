@@ -7,7 +7,7 @@ import { buildNeighbourList, createNeighbourList } from '../../../../src/core/ge
 import { cellFromParameters } from '../../../../src/core/geometry/cell.ts';
 import type { FrameData } from '../../../../src/core/trajectory.ts';
 import { readSharedJson, readSharedNpy } from '../../../helpers/shared.ts';
-import { readCu211Frames } from './lammps-dump.ts';
+import { readCu211Frames } from './cu211-frames.ts';
 import { readToyXtc } from './toy-xtc.ts';
 
 // lens-tsoap-smoothing.md §8 and issue 4: counts, num, den exact; LENS abs(delta) <= 1e-15
@@ -143,9 +143,12 @@ describe('neighbour sets from the shared neighbour list equal brute force', () =
 
 describe('fixtures/lens case (a): Cu(211), 2400 atoms, frames 0-99, cutoff 6 (SOAPify convention)', () => {
   // README: frames 0-99 of data/generated/cu211_600K_eam.lammpstrj.gz, all atoms, index = id - 1.
-  const dump = readCu211Frames(100);
+  const dumpP = readCu211Frames(100);
   const npy = (name: string) => readSharedNpy('fixtures', 'lens', `lens_cu211_rc6_100frames_${name}.npy`);
   it('float64 coordinates: LENS and counts equal the *_exact arrays', async () => {
+    const dump = await dumpP;
+    expect(dump.nAtoms).toBe(2400);
+    expect(dump.pbc).toEqual([true, true, true]);
     const r = await computeLens(dump.frames, dump.nAtoms, 100, [true, true, true], { cutoff: 6 });
     expect(r.columns).toBe(100);
     expect(countDiff(r.lens, npy('lens_exact').data)).toBe(0);
@@ -155,6 +158,7 @@ describe('fixtures/lens case (a): Cu(211), 2400 atoms, frames 0-99, cutoff 6 (SO
     expect(countDiff(r.denominator, npy('denominator').data)).toBe(12);
   });
   it('MDAnalysis-like float32 coordinates shifted by the box origin: every SOAPify array exactly', async () => {
+    const dump = await dumpP;
     // README "Precision": MDAnalysis reads the dump as float32 and shifts it by the box origin.
     const f32 = dump.frames.map((f): FrameData => {
       const p = new Float64Array(f.positions.length);
