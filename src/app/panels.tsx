@@ -1,0 +1,46 @@
+import type { ReactNode } from 'react';
+import { useApp } from './store.ts';
+import { ViewerView } from './viewer/viewer-view.tsx';
+import { InfoPanel } from './components/info-panel.tsx';
+import { ColourPanel } from './components/colour-panel.tsx';
+import { AtomPanel } from './components/atom-panel.tsx';
+import { IconMaximise, IconRestore } from './components/icons.tsx';
+
+/**
+ * Where views plug in. A view is a component that reads the store; it is listed here with an id,
+ * a title and an area: 'main' views tile the central grid (each can be maximised), 'side' views
+ * stack in the right-hand column. Later analysis views (PCA map, matrix, chord, dendrogram, time
+ * series, parameters) add one entry each; no view imports another.
+ */
+export interface PanelSpec {
+  id: string;
+  title: string;
+  area: 'main' | 'side';
+  render: () => ReactNode;
+}
+
+export const PANELS: PanelSpec[] = [
+  { id: 'viewer', title: '3D view', area: 'main', render: () => <ViewerView /> },
+  { id: 'info', title: 'Trajectory', area: 'side', render: () => <InfoPanel /> },
+  { id: 'colour', title: 'Colours', area: 'side', render: () => <ColourPanel /> },
+  { id: 'atom', title: 'Atom', area: 'side', render: () => <AtomPanel /> },
+];
+
+/** A titled frame around a main view, with a maximise / restore toggle. */
+export function Panel({ spec, children }: { spec: PanelSpec; children: ReactNode }) {
+  const maximised = useApp((s) => s.maximised);
+  const setMaximised = useApp((s) => s.setMaximised);
+  const isMax = maximised === spec.id;
+  return (
+    <section className={`panel panel-${spec.area}${isMax ? ' maximised' : ''}`} aria-label={spec.title} data-panel={spec.id}>
+      <header className="panel-title">
+        <h2>{spec.title}</h2>
+        {spec.area === 'main' && (
+          <button type="button" className="icon small" onClick={() => setMaximised(isMax ? null : spec.id)}
+            title={isMax ? 'Restore layout' : 'Maximise'} aria-label={isMax ? 'Restore layout' : 'Maximise'}>{isMax ? <IconRestore /> : <IconMaximise />}</button>
+        )}
+      </header>
+      <div className="panel-body">{children}</div>
+    </section>
+  );
+}
