@@ -21,6 +21,8 @@ export interface FrameData {
   step?: number;
   /** Extra per-atom numeric columns of this frame (name -> N values). */
   properties?: Record<string, Float64Array>;
+  /** Per-frame scalars the file gives (extended XYZ `energy=...`, GRO title...). */
+  info?: Record<string, number | string | boolean>;
 }
 
 export interface TrajectoryHeader {

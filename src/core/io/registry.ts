@@ -5,7 +5,15 @@
  */
 import type { FormatProvider } from './reader.ts';
 import { lammpsDump } from './formats/lammps-dump.ts';
+import { lammpsData } from './formats/lammps-data.ts';
+import { pdb } from './formats/pdb.ts';
+import { gro } from './formats/gro.ts';
+import { xyz } from './formats/xyz.ts';
 
 export const FORMATS: FormatProvider[] = [
   lammpsDump,
+  lammpsData,
+  pdb,
+  gro,
+  xyz,
 ];

@@ -32,6 +32,7 @@ export function cloneFrame(f: FrameData): FrameData {
   if (f.origin) out.origin = f.origin.slice();
   if (f.time !== undefined) out.time = f.time;
   if (f.step !== undefined) out.step = f.step;
+  if (f.info) out.info = { ...f.info };
   if (f.properties) {
     out.properties = {};
     for (const k of Object.keys(f.properties)) out.properties[k] = f.properties[k].slice();
