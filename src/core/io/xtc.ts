@@ -13,8 +13,10 @@
  */
 import { FormatError } from '../errors.ts';
 import { checkpoint, createReporter, type RunOptions } from '../progress.ts';
-import type { FrameData } from '../trajectory.ts';
+import type { FrameData, Trajectory } from '../trajectory.ts';
 import { BinaryCursor, readExact, SourceWindow, type BinarySource } from './binary-io.ts';
+import { intervalOf, labelsFor } from './binary-provider.ts';
+import type { FormatProvider, OpenContext } from './reader.ts';
 
 export const XTC_MAGIC_1995 = 1995;
 export const XTC_MAGIC_2023 = 2023;
@@ -396,3 +398,39 @@ export class XtcFile {
     return { positions, cell: cellOf(h.box, 0), time: h.time, step: h.step };
   }
 }
+
+async function openXtcTrajectory(src: BinarySource, ctx: OpenContext, o?: RunOptions): Promise<Trajectory> {
+  const f = await XtcFile.open(src, o);
+  const ix = f.index;
+  const labels = labelsFor(src.name, ix.nAtoms, ctx.topology, 'the XTC file');
+  const notes = labels.notes.slice();
+  if (ix.magic === XTC_MAGIC_2023) notes.push('XTC large-system format (magic 2023)');
+  const boxed = ix.nFrames > 0 && cellOf(ix.box, 0) !== null;
+  return {
+    name: src.name, format: 'xtc', nAtoms: ix.nAtoms, nFrames: ix.nFrames,
+    species: labels.species, types: labels.types, ids: labels.ids,
+    pbc: boxed ? [true, true, true] : [false, false, false],
+    propertyNames: [], timestep: intervalOf(ix.time),
+    stepInterval: ix.nFrames >= 2 ? ix.step[1] - ix.step[0] : undefined,
+    notes, readFrame: (i: number) => f.readFrame(i),
+  };
+}
+
+/** Big-endian int32 at offset o of head. */
+function be32(head: Uint8Array, o: number): number {
+  return ((head[o] << 24) | (head[o + 1] << 16) | (head[o + 2] << 8) | head[o + 3]) | 0;
+}
+
+export const xtcFormat: FormatProvider = {
+  id: 'xtc',
+  label: 'GROMACS XTC',
+  extensions: ['xtc'],
+  role: 'trajectory',
+  sniff(head: Uint8Array): boolean {
+    if (head.length < XTC_FRAME_HEAD) return false;
+    const magic = be32(head, 0);
+    // magic, then the atom count twice (offsets 4 and 52)
+    return (magic === XTC_MAGIC_1995 || magic === XTC_MAGIC_2023) && be32(head, 4) === be32(head, 52) && be32(head, 4) >= 0;
+  },
+  open: openXtcTrajectory,
+};
