@@ -168,7 +168,7 @@ describe('PSF topology', () => {
     expect(psf.names.slice(0, 3)).toEqual(['OH2', 'H1', 'H2']);
     for (let m = 0; m < 125; m++) expect(psf.species.slice(3 * m, 3 * m + 3)).toEqual(['O', 'H', 'H']);
     expect(psf.masses[0]).toBe(15.9994);
-    expect(Array.from(psf.ids.slice(0, 3))).toEqual([1, 2, 3]);
+    expect(Array.from(psf.ids!.slice(0, 3))).toEqual([1, 2, 3]);
   });
 
   it('a PSF without !NATOM or with a short atom section is a FormatError naming the line', () => {
