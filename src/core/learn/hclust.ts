@@ -290,7 +290,7 @@ export function macroClusters(p: Float64Array, k: number, params: MacroParams = 
   const sub = new Float64Array(nk * cols);
   kept.forEach((r, i) => sub.set(p.subarray(r * cols, r * cols + cols), i * cols));
   const fclusterIds = new Int32Array(k);
-  let distances = new Float64Array(0), z = new Float64Array(0), leaves = new Int32Array(0);
+  let distances: Float64Array = new Float64Array(0), z: Float64Array = new Float64Array(0), leaves: Int32Array = new Int32Array(0);
   let nextId = 1;
   if (nk >= 2) {
     distances = pdistCorrelation(sub, nk, cols);
