@@ -9,6 +9,10 @@ import { lammpsData } from './formats/lammps-data.ts';
 import { pdb } from './formats/pdb.ts';
 import { gro } from './formats/gro.ts';
 import { xyz } from './formats/xyz.ts';
+import { xtcFormat } from './xtc.ts';
+import { trrFormat } from './trr.ts';
+import { dcdFormat } from './dcd.ts';
+import { psfFormat } from './psf.ts';
 
 export const FORMATS: FormatProvider[] = [
   lammpsDump,
@@ -16,4 +20,9 @@ export const FORMATS: FormatProvider[] = [
   pdb,
   gro,
   xyz,
+  // binary formats and PSF (issue 7): magic-number sniffers
+  xtcFormat,
+  trrFormat,
+  dcdFormat,
+  psfFormat,
 ];
