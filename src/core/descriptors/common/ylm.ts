@@ -45,10 +45,11 @@ export function createYlmTable(lMax: number): YlmTable {
 }
 
 /**
- * Writes r^l Y_lm(rhat) for l = 0..t.lMax into out[outOffset + l*l + l + m] ((lMax+1)² values) for
- * the vector (x, y, z) in Å. No allocation; uses the table's scratch (one table per thread).
+ * Writes r^l Y_lm(rhat) for l = 0..t.lMax into out[outOffset + (l*l + l + m)*stride] ((lMax+1)²
+ * values) for the vector (x, y, z) in Å. No allocation; uses the table's scratch (one table per
+ * thread). stride > 1 fills one column of a column-major batch.
  */
-export function solidHarmonics(out: Float64Array, t: YlmTable, x: number, y: number, z: number, outOffset = 0): void {
+export function solidHarmonics(out: Float64Array, t: YlmTable, x: number, y: number, z: number, outOffset = 0, stride = 1): void {
   const L = t.lMax, q = t.q, cm = t.cm, sm = t.sm, norm = t.norm, ca = t.ca, cb = t.cb;
   const r2 = x * x + y * y + z * z;
   // Q_l^m(z, r²) = r^(l-m) P_l^m(z/r) / sin^m: Q_m^m = (2m-1)!!, Q_{m+1}^m = (2m+1) z Q_m^m,
@@ -75,12 +76,12 @@ export function solidHarmonics(out: Float64Array, t: YlmTable, x: number, y: num
     }
   }
   for (let l = 0; l <= L; l++) {
-    const base = outOffset + l * l + l, tri = (l * (l + 1)) / 2;
+    const base = outOffset + (l * l + l) * stride, tri = (l * (l + 1)) / 2;
     out[base] = norm[tri] * q[tri];
     for (let m = 1; m <= l; m++) {
       const v = norm[tri + m] * q[tri + m];
-      out[base + m] = v * cm[m];
-      out[base - m] = v * sm[m];
+      out[base + m * stride] = v * cm[m];
+      out[base - m * stride] = v * sm[m];
     }
   }
 }

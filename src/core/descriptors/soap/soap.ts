@@ -5,6 +5,7 @@
  */
 import { buildNeighbourList, createNeighbourList, type NeighbourList } from '../../geometry/neighbours.ts';
 import { atomicNumber } from '../common/elements.ts';
+import { fastExp } from '../common/fast-exp.ts';
 import { createYlmTable, solidHarmonics, type YlmTable } from '../common/ylm.ts';
 import { gtoBasis, polynomialBasis, POLY_QUADRATURE_POINTS, type GtoBasis, type PolynomialBasis } from './basis.ts';
 
@@ -78,6 +79,11 @@ export interface SoapScratch {
   readonly f: Float64Array;
   /** One compact row, for the filled layout's normalisation pass. */
   readonly row: Float64Array;
+  /** Per-centre neighbour batch (grown on demand): column-major, `cap` columns. */
+  readonly batch: { cap: number; r2: Float64Array; w: Float64Array; ylm: Float64Array; rad: Float64Array };
+  /** Species segment starts (S + 1) and fill pointers (S) of the batch. */
+  readonly spStart: Int32Array;
+  readonly spFill: Int32Array;
 }
 
 /** sqrt(-2 ln 1e-3) to 17 digits (soap.md §2): the padding of the neighbour radius, in units of sigma. */
@@ -145,6 +151,8 @@ export function createSoapScratch(plan: SoapPlan): SoapScratch {
     ylm: createYlmTable(plan.lMax), y: new Float64Array(LL), prim: new Float64Array(S * N * LL),
     cnlm: new Float64Array(S * N * LL), radial: new Float64Array(N * (plan.lMax + 1)),
     f: new Float64Array((plan.lMax + 1) * POLY_QUADRATURE_POINTS), row: new Float64Array(plan.compactWidth),
+    batch: { cap: 0, r2: new Float64Array(0), w: new Float64Array(0), ylm: new Float64Array(0), rad: new Float64Array(0) },
+    spStart: new Int32Array(S + 1), spFill: new Int32Array(S),
   };
 }
 
@@ -182,37 +190,88 @@ const COINCIDENT_R2 = 1e-12;
 /** dscribe's cut in F_l (soap.md §5): exp(-eta (r ± rho)²) is set to 0 when r ± rho > 5. */
 const POLY_EXP_CUT = 5.0;
 
-/** Accumulates c_nlm of centre c (entries of nl) into s.cnlm (GTO). */
+/** Grows the per-centre neighbour batch of the scratch to hold `need` neighbours. */
+function ensureBatch(plan: SoapPlan, s: SoapScratch, need: number): void {
+  if (need <= s.batch.cap) return;
+  let cap = Math.max(64, s.batch.cap);
+  while (cap < need) cap *= 2;
+  const LL = (plan.lMax + 1) ** 2, NL = plan.nMax * (plan.lMax + 1);
+  s.batch.cap = cap;
+  s.batch.r2 = new Float64Array(cap);
+  s.batch.w = new Float64Array(cap);
+  s.batch.ylm = new Float64Array(LL * cap);
+  s.batch.rad = new Float64Array(NL * cap);
+}
+
+/**
+ * Accumulates c_nlm of centre c (entries of nl) into s.cnlm (GTO, soap.md §4 closed form).
+ * Neighbours are gathered by species into a column-major batch: solid harmonics ylm[lm][p] and
+ * radial factors rad[l*N + k][p] = w exp(-gamma_lk d²); then prim[k][lm] = sum_p rad * ylm are long
+ * dot products (the hot loop), and c = coef^(l) prim once per centre.
+ */
 function expandGto(plan: SoapPlan, g: GtoBasis, nl: NeighbourList, c: number, codes: Int32Array, s: SoapScratch): void {
-  const N = plan.nMax, L = plan.lMax, LL = (L + 1) * (L + 1), NLL = N * LL;
-  const prim = s.prim, y = s.y, gam = g.gammas, tab = s.ylm, wgt = plan.weighting;
-  prim.fill(0);
-  const idx = nl.index, ax = nl.dx, ay = nl.dy, az = nl.dz, ar2 = nl.r2;
-  for (let e = nl.offsets[c], end = nl.offsets[c + 1]; e < end; e++) {
+  const N = plan.nMax, L = plan.lMax, LL = (L + 1) * (L + 1), NLL = N * LL, S = plan.species.length;
+  const wgt = plan.weighting, spStart = s.spStart;
+  const e0 = nl.offsets[c], e1 = nl.offsets[c + 1];
+  ensureBatch(plan, s, e1 - e0);
+  const b = s.batch, cap = b.cap, br2 = b.r2, bw = b.w, ylm = b.ylm, rad = b.rad;
+  const idx = nl.index;
+  // Counting sort of this centre's neighbours by species.
+  spStart.fill(0);
+  for (let e = e0; e < e1; e++) { const sp = codes[idx[e]]; if (sp >= 0) spStart[sp + 1]++; }
+  for (let sp = 0; sp < S; sp++) spStart[sp + 1] += spStart[sp];
+  const fill = s.spFill;
+  for (let sp = 0; sp < S; sp++) fill[sp] = spStart[sp];
+  const ax = nl.dx, ay = nl.dy, az = nl.dz, ar2 = nl.r2, tab = s.ylm;
+  for (let e = e0; e < e1; e++) {
     const sp = codes[idx[e]];
     if (sp < 0) continue;
+    const p = fill[sp]++;
     const r2 = ar2[e];
-    const w = wgt ? weightAt(wgt, r2) : 1;
-    if (w === 0) continue;
-    solidHarmonics(y, tab, ax[e], ay[e], az[e]);
-    const base = sp * NLL;
-    // At d = 0 only l = 0 survives (soap.md §3.1).
-    const lTop = r2 === 0 ? 0 : L;
-    for (let l = 0; l <= lTop; l++) {
-      const ll = l * l, tl = 2 * l + 1, blk = base + N * ll, gl = l * N;
-      for (let k = 0; k < N; k++) {
-        const f = w * Math.exp(-gam[gl + k] * r2);
-        const off = blk + k * tl;
-        for (let m = 0; m < tl; m++) prim[off + m] += f * y[ll + m];
-      }
-    }
+    br2[p] = r2;
+    bw[p] = wgt ? weightAt(wgt, r2) : 1;
+    solidHarmonics(ylm, tab, ax[e], ay[e], az[e], p, cap);
   }
-  // c_nlm = sum_k coef^(l)_nk prim_klm, per species.
-  const cn = s.cnlm, coef = g.coefs, S = plan.species.length;
+  const nb = spStart[S];
+  const gam = g.gammas;
+  for (let lk = 0; lk < (L + 1) * N; lk++) {
+    const gk = gam[lk], row = lk * cap;
+    for (let p = 0; p < nb; p++) rad[row + p] = bw[p] * fastExp(-gk * br2[p]);
+  }
+  const prim = s.prim, cn = s.cnlm, coef = g.coefs;
   for (let sp = 0; sp < S; sp++) {
-    const base = sp * NLL;
+    const p0 = spStart[sp], p1 = spStart[sp + 1], base = sp * NLL;
     for (let l = 0; l <= L; l++) {
-      const tl = 2 * l + 1, blk = base + N * l * l, cl = l * N * N;
+      const tl = 2 * l + 1, ll = l * l, blk = base + N * ll;
+      // Four radial rows at a time share each load of a harmonic row.
+      let k = 0;
+      for (; k + 3 < N; k += 4) {
+        const r0 = (l * N + k) * cap, r1 = r0 + cap, r2 = r1 + cap, r3 = r2 + cap;
+        for (let m = 0; m < tl; m++) {
+          const yrow = (ll + m) * cap;
+          let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+          for (let p = p0; p < p1; p++) {
+            const yv = ylm[yrow + p];
+            a0 += rad[r0 + p] * yv;
+            a1 += rad[r1 + p] * yv;
+            a2 += rad[r2 + p] * yv;
+            a3 += rad[r3 + p] * yv;
+          }
+          const o = blk + k * tl + m;
+          prim[o] = a0; prim[o + tl] = a1; prim[o + 2 * tl] = a2; prim[o + 3 * tl] = a3;
+        }
+      }
+      for (; k < N; k++) {
+        const rrow = (l * N + k) * cap;
+        for (let m = 0; m < tl; m++) {
+          const yrow = (ll + m) * cap;
+          let a0 = 0;
+          for (let p = p0; p < p1; p++) a0 += rad[rrow + p] * ylm[yrow + p];
+          prim[blk + k * tl + m] = a0;
+        }
+      }
+      // c_nlm = sum_k coef^(l)_nk prim_klm.
+      const cl = l * N * N;
       for (let n = 0; n < N; n++) {
         const o = blk + n * tl;
         for (let m = 0; m < tl; m++) {
