@@ -3,7 +3,7 @@
  * history limited to `delay` frames of neighbour sets, results written atom-major.
  */
 import { buildNeighbourList, createNeighbourList } from '../../geometry/neighbours.ts';
-import { checkpoint, createReporter, type RunOptions } from '../../progress.ts';
+import { checkpoint, createReporter, throwIfCancelled, type RunOptions } from '../../progress.ts';
 import type { FrameData, Trajectory } from '../../trajectory.ts';
 import { createLensFrameOut, createLensState, lensColumns, lensFrame, planLens, type LensParams } from './lens.ts';
 
@@ -67,6 +67,7 @@ export async function computeLens(frames: Iterable<FrameData> | AsyncIterable<Fr
   const report = createReporter(o, 'lens', nFrames);
   let t = 0;
   for await (const f of frames) {
+    throwIfCancelled(o);
     if (t >= nFrames) break;
     if (f.positions.length !== 3 * nAtoms) throw new RangeError(`LENS: frame ${t} has ${f.positions.length / 3} atoms, expected ${nAtoms}`);
     buildNeighbourList(nl, f.positions, nAtoms, f.cell, pbc, plan.cutoff, centres, false);
@@ -90,4 +91,101 @@ export async function computeLens(frames: Iterable<FrameData> | AsyncIterable<Fr
 /** Frames [first, first + count) of a trajectory as an async iterable (decoded one at a time). */
 export async function* trajectoryFrames(traj: Trajectory, first = 0, count = traj.nFrames - first): AsyncGenerator<FrameData> {
   for (let i = first; i < first + count; i++) yield await traj.readFrame(i);
+}
+
+/** Anything with random-access frames (a Trajectory, or a test double). */
+export interface FrameSource {
+  nAtoms: number;
+  nFrames: number;
+  pbc: readonly boolean[];
+  readFrame(i: number): Promise<FrameData>;
+}
+
+/**
+ * LENS over a frame range, for splitting a trajectory across workers. Column k describes frame
+ * t = first + k: counts = |C(t)|, and lens/numerator/denominator = the change (t - delay -> t),
+ * zeros when t < delay ("end" alignment, the SOAPify layout's columns). The range is exact on its
+ * own: the `delay` frames before `first` are read for history. Merge with mergeLensChunks.
+ */
+export interface LensChunk {
+  first: number;
+  count: number;
+  nCentres: number;
+  lens: Float64Array;
+  numerator: Int32Array;
+  denominator: Int32Array;
+  counts: Int32Array;
+}
+
+export async function computeLensChunk(src: FrameSource, first: number, count: number,
+  params: LensParams & LensSelection, o?: RunOptions): Promise<LensChunk> {
+  const plan = planLens(params);
+  if (!(Number.isInteger(first) && Number.isInteger(count) && first >= 0 && count >= 0 && first + count <= src.nFrames)) {
+    throw new RangeError(`LENS: frames ${first}..${first + count - 1} outside 0..${src.nFrames - 1}`);
+  }
+  const start = Math.max(0, first - plan.delay);
+  const soapify = await computeLens(
+    (async function* () { for (let t = start; t < first + count; t++) yield await src.readFrame(t); })(),
+    src.nAtoms, first + count - start, src.pbc, { ...params, convention: plan.convention === 'dynsight' ? 'dynsight' : 'soapify' }, o);
+  // computeLens's soapify layout already is "end" aligned; re-align dynsight's (k -> k + delay) columns.
+  const nC = soapify.nCentres, local = first + count - start, skip = first - start;
+  const chunk: LensChunk = {
+    first, count, nCentres: nC, lens: new Float64Array(nC * count), numerator: new Int32Array(nC * count),
+    denominator: new Int32Array(nC * count), counts: new Int32Array(nC * count),
+  };
+  for (let c = 0; c < nC; c++) {
+    for (let k = 0; k < count; k++) {
+      const lt = skip + k; // local frame index
+      chunk.counts[c * count + k] = soapify.counts[c * local + lt];
+      const col = soapify.convention === 'soapify' ? lt : lt - plan.delay;
+      if (col < 0 || col >= soapify.columns) continue;
+      const o2 = c * soapify.columns + col;
+      chunk.lens[c * count + k] = soapify.lens[o2];
+      chunk.numerator[c * count + k] = soapify.numerator[o2];
+      chunk.denominator[c * count + k] = soapify.denominator[o2];
+    }
+  }
+  return chunk;
+}
+
+/** Splits F frames into at most `parts` contiguous [first, count) ranges of near-equal size. */
+export function splitFrames(nFrames: number, parts: number): { first: number; count: number }[] {
+  const p = Math.max(1, Math.min(Math.floor(parts), nFrames));
+  const out: { first: number; count: number }[] = [];
+  for (let i = 0; i < p; i++) {
+    const a = Math.floor((i * nFrames) / p), b = Math.floor(((i + 1) * nFrames) / p);
+    if (b > a) out.push({ first: a, count: b - a });
+  }
+  return out;
+}
+
+/** Assembles chunks covering frames 0..nFrames-1 into the convention's LensResult layout. */
+export function mergeLensChunks(chunks: readonly LensChunk[], nFrames: number, params: LensParams): LensResult {
+  const plan = planLens(params);
+  const nC = chunks.length ? chunks[0].nCentres : 0;
+  const cols = lensColumns(plan, nFrames);
+  const res: LensResult = {
+    convention: plan.convention, delay: plan.delay, nCentres: nC, nFrames, columns: cols,
+    lens: new Float64Array(nC * cols), numerator: new Int32Array(nC * cols), denominator: new Int32Array(nC * cols),
+    counts: new Int32Array(nC * nFrames),
+  };
+  const covered = new Uint8Array(nFrames);
+  for (const ch of chunks) {
+    if (ch.nCentres !== nC) throw new RangeError('LENS: chunks with different centre counts');
+    for (let k = 0; k < ch.count; k++) {
+      const t = ch.first + k;
+      if (t < 0 || t >= nFrames || covered[t]) throw new RangeError(`LENS: frame ${t} outside 0..${nFrames - 1} or covered twice`);
+      covered[t] = 1;
+      const col = plan.convention === 'soapify' ? t : t - plan.delay;
+      for (let c = 0; c < nC; c++) {
+        res.counts[c * nFrames + t] = ch.counts[c * ch.count + k];
+        if (col < 0) continue;
+        const o = c * cols + col, i = c * ch.count + k;
+        res.lens[o] = ch.lens[i]; res.numerator[o] = ch.numerator[i]; res.denominator[o] = ch.denominator[i];
+      }
+    }
+  }
+  const missing = covered.indexOf(0);
+  if (missing >= 0) throw new RangeError(`LENS: no chunk covers frame ${missing}`);
+  return res;
 }
