@@ -36,6 +36,8 @@ interface DumpHeader {
   time?: number;
   units?: string;
   nAtoms: number;
+  /** 1-based line of the atom count value. */
+  nAtomsLine: number;
   cell: Float64Array;
   origin: Float64Array;
   pbc: [boolean, boolean, boolean];
@@ -58,7 +60,7 @@ interface Lines {
  */
 async function parseHeader(file: string, r: Lines): Promise<DumpHeader> {
   let step: number | undefined, time: number | undefined, units: string | undefined;
-  let nAtoms = -1;
+  let nAtoms = -1, nAtomsLine = 0;
   let box: { cell: Float64Array; origin: Float64Array; pbc: [boolean, boolean, boolean] } | null = null;
   const need = async (what: string): Promise<string> => {
     if (!(await r.next())) throw eofError(file, r.line + 1, what);
@@ -86,13 +88,14 @@ async function parseHeader(file: string, r: Lines): Promise<DumpHeader> {
       const v = parseNumberText(s);
       if (!Number.isInteger(v) || v < 0) throw lineError(file, r.line, 'non-negative integer number of atoms', s);
       nAtoms = v;
+      nAtomsLine = r.line;
     } else if (item.startsWith('BOX BOUNDS')) {
       box = await parseBox(file, r, item.slice(10).trim().split(/\s+/).filter((x) => x !== ''));
     } else if (item.startsWith('ATOMS')) {
       if (nAtoms < 0) throw lineError(file, r.line, '"ITEM: NUMBER OF ATOMS" before "ITEM: ATOMS"', t);
       if (!box) throw lineError(file, r.line, '"ITEM: BOX BOUNDS" before "ITEM: ATOMS"', t);
       const columns = item.slice(5).trim().split(/\s+/).filter((x) => x !== '');
-      return { step, time, units, nAtoms, ...box, columns, atomsLine: r.line };
+      return { step, time, units, nAtoms, nAtomsLine, ...box, columns, atomsLine: r.line };
     } else {
       throw lineError(file, r.line, 'ITEM: TIMESTEP, TIME, UNITS, NUMBER OF ATOMS, BOX BOUNDS or ATOMS', t);
     }
@@ -191,6 +194,7 @@ function decodeRows(file: string, cur: LineCursor, h: DumpHeader, lay: Layout, k
   const props = lay.props.map(() => new Float64Array(n));
   const [cx, cy, cz] = lay.xyz;
   const H = h.cell, O = h.origin;
+  const massProp = lay.props.findIndex((q) => q[0] === lay.mass);
   for (let a = 0; a < n; a++) {
     if (!cur.next()) throw eofError(file, cur.line + 1, `atom row ${a + 1} of ${n}`);
     if (f.split(cur.buf, cur.start, cur.end) !== nc) {
@@ -222,7 +226,7 @@ function decodeRows(file: string, cur: LineCursor, h: DumpHeader, lay: Layout, k
       if (Number.isNaN(v)) throw lineError(file, cur.line, `a number in column ${lay.columns[k]}`, f.text(k));
       props[p][a] = v;
     }
-    if (masses) masses[a] = props[lay.props.findIndex((q) => q[0] === lay.mass)][a];
+    if (masses) masses[a] = props[massProp][a];
   }
   const properties: Record<string, Float64Array> = {};
   lay.props.forEach(([, name], p) => { properties[name] = props[p]; });
@@ -287,7 +291,7 @@ async function indexDump(src: ByteSource, o?: RunOptions): Promise<{ index: Fram
     if (!first) first = h;
     else {
       if (h.nAtoms !== first.nAtoms) {
-        throw lineError(src.name, h.atomsLine, `${first.nAtoms} atoms (as in frame 0)`, `${h.nAtoms} atoms in frame ${b.count}`);
+        throw lineError(src.name, h.nAtomsLine, `${first.nAtoms} atoms (as in frame 0)`, `${h.nAtoms} atoms in frame ${b.count}`);
       }
       if (h.columns.join(' ') !== first.columns.join(' ')) {
         throw lineError(src.name, h.atomsLine, `columns "${first.columns.join(' ')}" (as in frame 0)`, h.columns.join(' '));
@@ -354,7 +358,7 @@ async function openDump(src: ByteSource, ctx: OpenContext, o?: RunOptions): Prom
     const cur = await frameCursor(src, index, i);
     cur.next();
     const h = await parseHeader(file, cur);
-    if (h.nAtoms !== n) throw lineError(file, h.atomsLine, `${n} atoms`, `${h.nAtoms}`);
+    if (h.nAtoms !== n) throw lineError(file, h.nAtomsLine, `${n} atoms`, `${h.nAtoms}`);
     const d = decodeRows(file, cur, h, lay, false, lengthScale);
     let positions = d.positions, properties = d.properties!;
     if (d.ids) {
