@@ -8,7 +8,7 @@ import { cellFromParameters } from '../../../../src/core/geometry/cell.ts';
 import type { FrameData } from '../../../../src/core/trajectory.ts';
 import { readSharedJson, readSharedNpy } from '../../../helpers/shared.ts';
 import { readCu211Frames } from './cu211-frames.ts';
-import { readToyXtc } from './toy-xtc.ts';
+import { readToyFrames } from './toy-frames.ts';
 
 // lens-tsoap-smoothing.md §8 and issue 4: counts, num, den exact; LENS abs(delta) <= 1e-15
 // (fixtures/lens/README.md: "numerator/denominator in float64 reproduces the stored values bit for bit",
@@ -201,21 +201,26 @@ describe('fixtures/lens case (b): 125 water oxygens, triclinic DCD cell, cutoff 
 });
 
 describe('reference_toy_dynsight: dynsight LENS (7, 200) and n_c (7, 201), cutoff 15, delay 1', () => {
-  const toy = readToyXtc();
+  const toyP = readToyFrames();
   const lens = readSharedNpy('data', 'reference_toy_dynsight', 'lens.npy');
   const nc = readSharedNpy('data', 'reference_toy_dynsight', 'n_c.npy');
-  it('reads 201 frames of 7 atoms', () => {
+  it('reads 201 frames of 7 atoms (GRO + XTC, cubic 30 Å box)', async () => {
+    const toy = await toyP;
+    expect(toy.nAtoms).toBe(7);
+    expect(toy.pbc).toEqual([true, true, true]);
     expect(toy.frames.length).toBe(201);
     expect(lens.shape).toEqual([7, 200]);
     expect(nc.shape).toEqual([7, 201]);
   });
   it('dynsight convention matches exactly', async () => {
+    const toy = await toyP;
     const r = await computeLens(toy.frames, 7, 201, [true, true, true], { cutoff: 15, convention: 'dynsight', delay: 1 });
     expect(r.columns).toBe(200);
     expect(countDiff(r.lens, lens.data)).toBe(0);
     expect(countDiff(r.counts, nc.data)).toBe(0);
   });
   it('SOAPify convention drops to the same values after its placeholder column (README (c))', async () => {
+    const toy = await toyP;
     const r = await computeLens(toy.frames, 7, 201, [true, true, true], { cutoff: 15 });
     for (let i = 0; i < 7; i++) {
       expect(r.lens[i * 201]).toBe(0);
@@ -223,6 +228,7 @@ describe('reference_toy_dynsight: dynsight LENS (7, 200) and n_c (7, 201), cutof
     }
   });
   it('delay 3: column k compares frames k and k + 3', async () => {
+    const toy = await toyP;
     const r = await computeLens(toy.frames, 7, 201, [true, true, true], { cutoff: 15, convention: 'dynsight', delay: 3 });
     const s = await computeLens(toy.frames, 7, 201, [true, true, true], { cutoff: 15, delay: 3 });
     expect(r.columns).toBe(198);
