@@ -163,7 +163,7 @@ export function createKnnScratch(k: number): KnnScratch {
  * the number found (min(k, n)). No allocation.
  */
 export function knnQuery(t: KdTree, q: Float64Array, qo: number, s: KnnScratch): number {
-  const k = s.k, heap = s.heap, hidx = s.heapIdx, dim = t.dim, pts = t.pts;
+  const k = s.k, heap = s.heap, hidx = s.heapIdx, dim = t.dim, pts = t.pts, lo = t.lo, hi = t.hi;
   const nodeL = t.nodeLeft, nodeR = t.nodeRight, nodeS = t.nodeStart, nodeE = t.nodeEnd;
   const stN = s.stackNode, stD = s.stackD2;
   let size = 0;
@@ -175,8 +175,7 @@ export function knnQuery(t: KdTree, q: Float64Array, qo: number, s: KnnScratch):
     if (size === k && stD[sp] >= heap[0]) continue;
     const l = nodeL[node];
     if (l < 0) {
-      for (let i = nodeS[node], e = nodeE[node]; i < e; i++) {
-        const o = i * dim;
+      for (let i = nodeS[node], e = nodeE[node], o = i * dim; i < e; i++, o += dim) {
         let d2 = 0;
         for (let d = 0; d < dim; d++) { const u = pts[o + d] - q[qo + d]; d2 += u * u; }
         if (size < k) {
@@ -195,13 +194,22 @@ export function knnQuery(t: KdTree, q: Float64Array, qo: number, s: KnnScratch):
       continue;
     }
     const r = nodeR[node];
-    const dl = boxDist2(t, l, q, qo), dr = boxDist2(t, r, q, qo);
-    // Push the farther child first so the nearer one is visited next.
+    // squared distances from q to both children's boxes (inlined boxDist2)
+    let dl = 0, dr = 0;
+    for (let d = 0, bl = l * dim, br = r * dim; d < dim; d++) {
+      const v = q[qo + d];
+      let a = lo[bl + d] - v;
+      if (a > 0) dl += a * a; else { a = v - hi[bl + d]; if (a > 0) dl += a * a; }
+      let b = lo[br + d] - v;
+      if (b > 0) dr += b * b; else { b = v - hi[br + d]; if (b > 0) dr += b * b; }
+    }
+    // Push the farther child first so the nearer one is visited next; skip a hopeless one.
+    const full = size === k, bound = heap[0];
     if (dl <= dr) {
-      stN[sp] = r; stD[sp] = dr; sp++;
+      if (!full || dr < bound) { stN[sp] = r; stD[sp] = dr; sp++; }
       stN[sp] = l; stD[sp] = dl; sp++;
     } else {
-      stN[sp] = l; stD[sp] = dl; sp++;
+      if (!full || dl < bound) { stN[sp] = l; stD[sp] = dl; sp++; }
       stN[sp] = r; stD[sp] = dr; sp++;
     }
   }
