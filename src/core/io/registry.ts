@@ -13,6 +13,7 @@ import { xtcFormat } from './xtc.ts';
 import { trrFormat } from './trr.ts';
 import { dcdFormat } from './dcd.ts';
 import { psfFormat } from './psf.ts';
+import { hdf5Format } from './h5md.ts';
 
 export const FORMATS: FormatProvider[] = [
   lammpsDump,
@@ -25,4 +26,5 @@ export const FORMATS: FormatProvider[] = [
   trrFormat,
   dcdFormat,
   psfFormat,
+  hdf5Format,
 ];
