@@ -1,0 +1,189 @@
+import { afterAll, afterEach, beforeAll, expect, inject, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, watchForeignRequests } from './browser.ts';
+import { au309Xyz, cu211Dump, gzip } from './data.ts';
+import { decodePng, imageStats } from './png.ts';
+
+// The explorer end to end in Chromium on the production build: real trajectories from
+// ../shared/data/generated (our own MD output), dropped or picked, counts, stepping, a non-blank
+// canvas, a corrupted file, the bundled example. Every test checks that no request left the origin.
+
+const AU_FRAMES = 12;
+const AU_ATOMS = 309;
+const CU_FRAMES = 3;
+const CU_ATOMS = 2400;
+/** The 3D view's clear colour (src/app/viewer/atom-scene.ts BACKGROUND = 0x14171c). */
+const BACKGROUND: [number, number, number] = [0x14, 0x17, 0x1c];
+/** A drawn scene: spheres are shaded, so they give many colours; a blank canvas gives one or two. */
+const MIN_DISTINCT_COLOURS = 50;
+/** Atoms cover well over this fraction of the view once the camera is fitted to them. */
+const MIN_FOREGROUND = 0.03;
+
+let browser: Browser;
+let page: Page;
+let foreign: string[];
+let pageErrors: string[];
+
+beforeAll(async () => { browser = await launchBrowser(); });
+afterAll(async () => { await browser?.close(); });
+
+async function openPage(): Promise<Page> {
+  const base = inject('baseUrl');
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  foreign = watchForeignRequests(page, base);
+  pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(base);
+  await page.getByRole('button', { name: 'Open example' }).waitFor();
+  return page;
+}
+
+afterEach(async () => {
+  expect(foreign).toEqual([]);
+  expect(pageErrors).toEqual([]);
+  await page?.close();
+});
+
+/** Drops files on the page the way a browser does: dragenter, dragover, drop with a DataTransfer. */
+async function dropFiles(p: Page, files: Array<{ name: string; bytes: Uint8Array }>): Promise<void> {
+  const payload = files.map((f) => ({ name: f.name, b64: Buffer.from(f.bytes).toString('base64') }));
+  const dt = await p.evaluateHandle((fs) => {
+    const d = new DataTransfer();
+    for (const f of fs) {
+      const bin = atob(f.b64);
+      const u = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) u[i] = bin.charCodeAt(i);
+      d.items.add(new File([u], f.name));
+    }
+    return d;
+  }, payload);
+  for (const type of ['dragenter', 'dragover', 'drop']) await p.dispatchEvent('body', type, { dataTransfer: dt });
+}
+
+async function expectCounts(p: Page, atoms: number, frames: number): Promise<void> {
+  const info = p.getByTestId('trajectory-info');
+  await p.getByTestId('atom-count').filter({ hasText: new RegExp(`^${atoms.toLocaleString('en-US')}$`) }).waitFor();
+  await expect(info.getByTestId('frame-total').textContent()).resolves.toBe(frames.toLocaleString('en-US'));
+}
+
+async function counter(p: Page): Promise<string | null> {
+  return p.getByTestId('frame-counter').textContent();
+}
+
+/** Screenshots the 3D canvas until it shows atoms (the first render follows the data by a frame). */
+async function canvasStats(p: Page): Promise<{ distinct: number; foreground: number }> {
+  let stats = { distinct: 0, foreground: 0 };
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const png = await p.getByTestId('atoms-canvas').screenshot();
+    stats = imageStats(decodePng(png), BACKGROUND);
+    if (stats.distinct >= MIN_DISTINCT_COLOURS && stats.foreground >= MIN_FOREGROUND) break;
+    await p.waitForTimeout(250);
+  }
+  return stats;
+}
+
+it('drop a real XYZ file: counts, stepping, a drawn canvas, hover info', async () => {
+  const p = await openPage();
+  await dropFiles(p, [{ name: 'au309_cut.xyz', bytes: Buffer.from(au309Xyz(AU_FRAMES), 'latin1') }]);
+  await expectCounts(p, AU_ATOMS, AU_FRAMES);
+  await expect(p.getByTestId('trajectory-info').textContent()).resolves.toContain('au309_cut.xyz');
+  await expect(p.getByTestId('trajectory-info').textContent()).resolves.toContain(`Au ${AU_ATOMS}`);
+  expect(await counter(p)).toBe(`frame 1 / ${AU_FRAMES}`);
+
+  await p.keyboard.press('ArrowRight');
+  await p.getByTestId('frame-counter').filter({ hasText: `frame 2 / ${AU_FRAMES}` }).waitFor();
+  await p.getByRole('button', { name: 'Next frame' }).click();
+  await p.getByTestId('frame-counter').filter({ hasText: `frame 3 / ${AU_FRAMES}` }).waitFor();
+  await p.keyboard.press('ArrowLeft');
+  await p.getByTestId('frame-counter').filter({ hasText: `frame 2 / ${AU_FRAMES}` }).waitFor();
+
+  const stats = await canvasStats(p);
+  expect(stats.distinct).toBeGreaterThanOrEqual(MIN_DISTINCT_COLOURS);
+  expect(stats.foreground).toBeGreaterThanOrEqual(MIN_FOREGROUND);
+
+  // the cluster sits at the centre of the fitted view: hovering there names an Au atom
+  const box = (await p.getByTestId('atoms-canvas').boundingBox())!;
+  await p.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const atom = p.getByTestId('atom-info');
+  await atom.waitFor();
+  const text = (await atom.textContent()) ?? '';
+  expect(text).toMatch(/Atomid \d+/);
+  expect(text).toContain('SpeciesAu');
+  expect(text).toContain('Frame2');
+});
+
+it('a corrupted file shows file and line, and the earlier trajectory stays shown', async () => {
+  const p = await openPage();
+  await dropFiles(p, [{ name: 'au309_cut.xyz', bytes: Buffer.from(au309Xyz(AU_FRAMES), 'latin1') }]);
+  await expectCounts(p, AU_ATOMS, AU_FRAMES);
+  await p.keyboard.press('ArrowRight');
+  await p.getByTestId('frame-counter').filter({ hasText: `frame 2 / ${AU_FRAMES}` }).waitFor();
+
+  // line 7 (1-based) is the 5th atom of frame 0: its y becomes "1.2.3"
+  const lines = au309Xyz(2).split('\n');
+  const BAD_LINE = 7;
+  const f = lines[BAD_LINE - 1].trim().split(/\s+/);
+  f[2] = '1.2.3';
+  lines[BAD_LINE - 1] = f.join(' ');
+  await dropFiles(p, [{ name: 'broken.xyz', bytes: Buffer.from(lines.join('\n'), 'latin1') }]);
+  const err = p.getByTestId('error');
+  await err.waitFor();
+  const msg = (await err.textContent()) ?? '';
+  expect(msg).toContain('broken.xyz');
+  expect(msg).toContain(`line ${BAD_LINE}`);
+  expect(msg).toContain('expected');
+
+  await expectCounts(p, AU_ATOMS, AU_FRAMES);
+  await expect(p.getByTestId('trajectory-info').textContent()).resolves.toContain('au309_cut.xyz');
+  expect(await counter(p)).toBe(`frame 2 / ${AU_FRAMES}`);
+  const stats = await canvasStats(p);
+  expect(stats.distinct).toBeGreaterThanOrEqual(MIN_DISTINCT_COLOURS);
+
+  await err.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(p.getByTestId('error').count()).resolves.toBe(0);
+});
+
+it('the file picker opens a gzipped LAMMPS dump', async () => {
+  const p = await openPage();
+  await p.getByTestId('file-input').setInputFiles({ name: 'cu211_cut.lammpstrj.gz', mimeType: 'application/gzip', buffer: gzip(cu211Dump(CU_FRAMES)) });
+  await expectCounts(p, CU_ATOMS, CU_FRAMES);
+  await expect(p.getByTestId('trajectory-info').textContent()).resolves.toContain('lammps');
+  await p.keyboard.press('End'); // not bound: nothing happens
+  await p.keyboard.press('ArrowRight');
+  await p.keyboard.press('ArrowRight');
+  await p.getByTestId('frame-counter').filter({ hasText: `frame 3 / ${CU_FRAMES}` }).waitFor();
+  await p.keyboard.press('ArrowRight'); // already last: stays
+  await p.waitForTimeout(100);
+  expect(await counter(p)).toBe(`frame 3 / ${CU_FRAMES}`);
+  const stats = await canvasStats(p);
+  expect(stats.distinct).toBeGreaterThanOrEqual(MIN_DISTINCT_COLOURS);
+  expect(stats.foreground).toBeGreaterThanOrEqual(MIN_FOREGROUND);
+});
+
+it('Open example loads the bundled trajectory from the page origin and plays it', async () => {
+  // the expected counts are read from the shipped file itself, independently of the app
+  const text = gunzipSync(readFileSync(new URL('../../public/examples/cu211_600K_eam.lammpstrj.gz', import.meta.url))).toString('latin1');
+  const frames = text.split('ITEM: TIMESTEP').length - 1;
+  const atoms = Number(/ITEM: NUMBER OF ATOMS\s+(\d+)/.exec(text)![1]);
+  const p = await openPage();
+  await p.getByRole('button', { name: 'Open example' }).click();
+  await expectCounts(p, atoms, frames);
+  expect(await counter(p)).toBe(`frame 1 / ${frames}`);
+  await p.getByRole('button', { name: 'Play' }).click();
+  // playing advances the counter by itself (polled: each frame's text lasts only 1/fps seconds)
+  await p.waitForFunction((n) => {
+    const m = /^frame (\d+) \//.exec(document.querySelector('[data-testid=frame-counter]')?.textContent ?? '');
+    return m !== null && Number(m[1]) >= n;
+  }, 4);
+  await p.getByRole('button', { name: 'Pause' }).click();
+  const paused = await counter(p);
+  await p.waitForTimeout(400);
+  expect(await counter(p)).toBe(paused);
+  // the example has times (ITEM: TIME), shown in ps
+  await expect(p.getByTestId('frame-time').textContent()).resolves.toMatch(/^\d+\.\d\d ps$/);
+  const stats = await canvasStats(p);
+  expect(stats.distinct).toBeGreaterThanOrEqual(MIN_DISTINCT_COLOURS);
+  expect(stats.foreground).toBeGreaterThanOrEqual(MIN_FOREGROUND);
+});
