@@ -1,0 +1,231 @@
+/**
+ * The analysis recipe as plain JSON data (pipeline.md §0-§9): what the app, the CLI
+ * (`analyze --config params.json`) and the tests all run. Versioned so saved runs can be reloaded.
+ * Everything here is data plus validation; no computation.
+ */
+import type { SoapParams } from '../descriptors/soap/soap.ts';
+import type { LensConvention } from '../descriptors/lens/lens.ts';
+import type { SavgolMode } from '../descriptors/smoothing/savgol.ts';
+import type { HdbscanParams } from '../learn/hdbscan/index.ts';
+import type { LinkageMethod } from '../learn/hclust.ts';
+
+/** Which atoms are analysed (SOAP centres and LENS atoms, pipeline.md §1). */
+export type AtomSelection =
+  | { kind: 'all' }
+  /** Atoms whose element symbol is one of these (ice: O). */
+  | { kind: 'species'; species: string[] }
+  /**
+   * Atoms with z above a height in one frame (Cu(211): "z > 12 Å in frame 0"). `from` says what z
+   * is measured from: 'origin' (the coordinates as read) or 'cell-bottom' (z - z_lo of the box, the
+   * paper's convention, pipeline.md §1).
+   */
+  | { kind: 'z-above'; z: number; frame: number; from: 'origin' | 'cell-bottom' }
+  /** The `count` atoms with the largest z in one frame (robust to thermal layer motion, pipeline.md §1). */
+  | { kind: 'top-by-z'; count: number; frame: number }
+  /** Explicit 0-based atom indices (trajectory order). */
+  | { kind: 'indices'; indices: number[] };
+
+export interface LensRecipe {
+  /** LENS cutoff (Å); the paper uses the SOAP r_cut (pipeline.md §0). */
+  cutoff: number;
+  convention: LensConvention;
+  /** Neighbour universe: the analysed atoms only (the paper's notebook, parity) or all atoms (pipeline.md §1). */
+  universe: 'selection' | 'all';
+}
+
+export interface SmoothingRecipe {
+  /** Savitzky-Golay window W (pipeline.md §0). */
+  window: number;
+  polyorder: number;
+  mode: SavgolMode;
+  /** Clip to [0, 1] (pipeline.md §4.2). */
+  clip: boolean;
+  /** Trim floor(W/2) / ceil(W/2) frames (pipeline.md §4.4). */
+  trim: boolean;
+}
+
+/** Which rows the PCA and clustering see (pipeline.md §5). */
+export type DescriptorChoice = 'soap' | 'lens' | 'soap+lens';
+
+export type PcaRecipe = { varianceRatio: number } | { k: number };
+
+/** Soft assignment after HDBSCAN* (pipeline.md §7.1). */
+export type SoftAssignment = 'argmax-all' | 'noise-only' | 'hard';
+
+export type ClusterRecipe =
+  | {
+    method: 'hdbscan';
+    params: HdbscanParams;
+    soft: SoftAssignment;
+    /** 'exact' on all rows, or fit on `subsample` random rows then approximate prediction (issue 5). */
+    mode: 'exact' | 'subsample';
+    subsample?: number;
+  }
+  | { method: 'gmm'; nComponents: number; nInit: number; maxIter: number; tol: number; regCovar: number }
+  | { method: 'kmeans'; k: number; nInit: number; maxIter: number; tol: number }
+  /**
+   * LENS-only clustering (pipeline.md §7.3): exact 1-D k-means, thresholds = cluster maxima, then
+   * the given rule; or fixed thresholds (`thresholds`, ascending; the paper's manual option).
+   */
+  | { method: 'lens-kmeans'; k: number; rule: 'paper' | 'rank' | 'inclusive'; thresholds?: number[] };
+
+export interface TransitionRecipe {
+  /** Lag in analysed frames (pipeline.md §8); the paper: 1. */
+  window: number;
+  /** Step between pairs; the paper: 1. */
+  stride: number;
+}
+
+export interface MacroRecipe {
+  metric: 'correlation';
+  linkage: LinkageMethod;
+  /** Cut height; scipy's "<=" rule (fixtures/learn/hclust/README.md); the paper: 1. */
+  cut: number;
+  /** Merge micro-clusters (false: show the dendrogram only, as for ice, pipeline.md §7.2). */
+  merge: boolean;
+}
+
+export interface Recipe {
+  version: 1;
+  name: string;
+  selection: AtomSelection;
+  descriptor: DescriptorChoice;
+  soap: SoapParams;
+  lens: LensRecipe;
+  smoothing: SmoothingRecipe;
+  /** Weight w of the LENS column in the joint vector (pipeline.md §5, the paper: 1). */
+  lensWeight: number;
+  pca: PcaRecipe;
+  cluster: ClusterRecipe;
+  transitions: TransitionRecipe;
+  macro: MacroRecipe;
+  /** Seed for every random choice (k-means++, subsampling); same seed, same results. */
+  seed: number;
+}
+
+/** Checks a recipe (e.g. parsed from JSON) and throws a RangeError naming the first bad field. */
+export function validateRecipe(r: Recipe): Recipe {
+  const bad = (field: string, why: string): never => { throw new RangeError(`recipe.${field}: ${why}`); };
+  const posInt = (v: unknown, field: string) => { if (!Number.isInteger(v) || (v as number) < 1) bad(field, `must be a positive integer, got ${String(v)}`); };
+  const posNum = (v: unknown, field: string) => { if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) bad(field, `must be a positive number, got ${String(v)}`); };
+  if (typeof r !== 'object' || r === null) bad('', 'must be an object');
+  if (r.version !== 1) bad('version', `unsupported version ${String(r.version)} (expected 1)`);
+  const s = r.selection;
+  if (!s || typeof s !== 'object') bad('selection', 'missing');
+  switch (s.kind) {
+    case 'all': break;
+    case 'species': if (!Array.isArray(s.species) || s.species.length === 0) bad('selection.species', 'must list at least one species'); break;
+    case 'z-above':
+      if (!Number.isFinite(s.z)) bad('selection.z', 'must be a number (Å)');
+      if (!Number.isInteger(s.frame) || s.frame < 0) bad('selection.frame', 'must be a frame index');
+      if (s.from !== 'origin' && s.from !== 'cell-bottom') bad('selection.from', 'must be "origin" or "cell-bottom"');
+      break;
+    case 'top-by-z': posInt(s.count, 'selection.count'); if (!Number.isInteger(s.frame) || s.frame < 0) bad('selection.frame', 'must be a frame index'); break;
+    case 'indices': if (!Array.isArray(s.indices) || s.indices.some((i) => !Number.isInteger(i) || i < 0)) bad('selection.indices', 'must be non-negative integers'); break;
+    default: bad('selection.kind', `unknown kind ${String((s as { kind: unknown }).kind)}`);
+  }
+  if (!['soap', 'lens', 'soap+lens'].includes(r.descriptor)) bad('descriptor', `unknown descriptor ${String(r.descriptor)}`);
+  posNum(r.soap?.rCut, 'soap.rCut');
+  posInt(r.soap?.nMax, 'soap.nMax');
+  if (!Number.isInteger(r.soap?.lMax) || r.soap.lMax < 0) bad('soap.lMax', 'must be an integer >= 0');
+  posNum(r.lens?.cutoff, 'lens.cutoff');
+  if (r.lens.universe !== 'selection' && r.lens.universe !== 'all') bad('lens.universe', 'must be "selection" or "all"');
+  posInt(r.smoothing?.window, 'smoothing.window');
+  if (!Number.isInteger(r.smoothing.polyorder) || r.smoothing.polyorder < 0 || r.smoothing.polyorder >= r.smoothing.window) {
+    bad('smoothing.polyorder', 'must be an integer in 0..window-1');
+  }
+  if (typeof r.lensWeight !== 'number' || !(r.lensWeight >= 0) || !Number.isFinite(r.lensWeight)) bad('lensWeight', 'must be a number >= 0');
+  if ('k' in r.pca) posInt(r.pca.k, 'pca.k');
+  else if (!(r.pca.varianceRatio > 0 && r.pca.varianceRatio <= 1)) bad('pca.varianceRatio', 'must be in (0, 1]');
+  const c = r.cluster;
+  switch (c?.method) {
+    case 'hdbscan':
+      if (!['argmax-all', 'noise-only', 'hard'].includes(c.soft)) bad('cluster.soft', `unknown ${String(c.soft)}`);
+      if (c.mode !== 'exact' && c.mode !== 'subsample') bad('cluster.mode', 'must be "exact" or "subsample"');
+      if (c.mode === 'subsample') posInt(c.subsample, 'cluster.subsample');
+      break;
+    case 'gmm': posInt(c.nComponents, 'cluster.nComponents'); posInt(c.nInit, 'cluster.nInit'); posInt(c.maxIter, 'cluster.maxIter'); break;
+    case 'kmeans': posInt(c.k, 'cluster.k'); posInt(c.nInit, 'cluster.nInit'); posInt(c.maxIter, 'cluster.maxIter'); break;
+    case 'lens-kmeans':
+      posInt(c.k, 'cluster.k');
+      if (c.thresholds && (c.thresholds.length < 1 || c.thresholds.some((t, i) => !Number.isFinite(t) || (i > 0 && !(t > c.thresholds![i - 1]))))) {
+        bad('cluster.thresholds', 'must be finite and strictly ascending');
+      }
+      break;
+    default: bad('cluster.method', `unknown method ${String((c as { method?: unknown })?.method)}`);
+  }
+  posInt(r.transitions?.window, 'transitions.window');
+  posInt(r.transitions?.stride, 'transitions.stride');
+  if (r.macro?.metric !== 'correlation') bad('macro.metric', 'only "correlation" is supported');
+  if (!['single', 'complete', 'average', 'ward'].includes(r.macro.linkage)) bad('macro.linkage', `unknown ${String(r.macro.linkage)}`);
+  if (!Number.isFinite(r.macro.cut)) bad('macro.cut', 'must be a number');
+  if (!Number.isInteger(r.seed)) bad('seed', 'must be an integer');
+  return r;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Presets: the paper's three systems. Every value cites pipeline.md §0 (table "Per-system
+// parameters") unless another section is named.
+
+const PAPER_SOAP_COMMON = { nMax: 8, lMax: 8, sigma: 1, rbf: 'gto', periodic: true, layout: 'filled' } as const; // §0 row "SOAP"
+
+/** Cu(211) slab, 600 K: the paper's SOAP&LENS analysis (pipeline.md §0, §1, §7.1). */
+export const CU211_PRESET: Recipe = {
+  version: 1,
+  name: 'Cu(211) 600 K, SOAP&LENS (paper)',
+  // §1: z - z_lo > 12 Å in frame 0 (900 atoms on the paper's slab); on the generated run the
+  // learn fixture uses z > 2.28 Å as read, i.e. the top 900 atoms, hence 'top-by-z' 900.
+  selection: { kind: 'top-by-z', count: 900, frame: 0 },
+  descriptor: 'soap+lens',                                  // §5: SOAP&LENS dataset
+  soap: { ...PAPER_SOAP_COMMON, rCut: 6, species: ['Cu'] }, // §0: r_cut 6 Å, species Cu
+  lens: { cutoff: 6, convention: 'soapify', universe: 'selection' }, // §0: LENS cutoff = r_cut; §1: masked universe
+  smoothing: { window: 20, polyorder: 2, mode: 'interp', clip: true, trim: true }, // §0: W 20, P 2; §4
+  lensWeight: 1,                                            // §5: w = 1
+  pca: { varianceRatio: 0.995 },                            // §0: >= 99.5 %
+  cluster: { method: 'hdbscan', params: { minClusterSize: 80, clusterSelectionMethod: 'eom' }, soft: 'argmax-all', mode: 'exact' }, // §0, §7.1
+  transitions: { window: 1, stride: 1 },                    // §8
+  macro: { metric: 'correlation', linkage: 'average', cut: 1, merge: true }, // §9
+  seed: 666,                                                // §7.3: the notebook's random_state
+};
+
+/** Au309 nanoparticle, 200 K (pipeline.md §0). */
+export const AUNP_PRESET: Recipe = {
+  version: 1,
+  name: 'Au309 nanoparticle 200 K, SOAP&LENS (paper)',
+  selection: { kind: 'all' },                               // §0: all 309 atoms
+  descriptor: 'soap+lens',
+  soap: { ...PAPER_SOAP_COMMON, rCut: 4.48, species: ['Au'] }, // §0: r_cut 4.48 Å
+  lens: { cutoff: 4.48, convention: 'soapify', universe: 'all' }, // §0: LENS universe all 309
+  smoothing: { window: 100, polyorder: 2, mode: 'interp', clip: true, trim: true }, // §0: W 100, P 2
+  lensWeight: 1,                                            // §5
+  pca: { varianceRatio: 0.995 },                            // §0
+  cluster: { method: 'hdbscan', params: { minClusterSize: 150, clusterSelectionMethod: 'eom' }, soft: 'argmax-all', mode: 'exact' }, // §0
+  transitions: { window: 1, stride: 1 },                    // §8
+  macro: { metric: 'correlation', linkage: 'average', cut: 1, merge: true }, // §9
+  seed: 666,
+};
+
+/** TIP4P/Ice ice/water interface, 268 K (pipeline.md §0, §1, §7.2). */
+export const ICE_PRESET: Recipe = {
+  version: 1,
+  name: 'TIP4P/Ice ice/water 268 K, SOAP&LENS (paper)',
+  selection: { kind: 'species', species: ['O'] },           // §0: 2048 oxygens
+  descriptor: 'soap+lens',
+  soap: { ...PAPER_SOAP_COMMON, rCut: 6, species: ['H', 'O'] }, // §0: species H,O -> 1728
+  lens: { cutoff: 6, convention: 'soapify', universe: 'selection' }, // §0: LENS on O only
+  smoothing: { window: 100, polyorder: 2, mode: 'interp', clip: true, trim: true }, // §0: W 100, P 2
+  lensWeight: 1,                                            // §5
+  pca: { varianceRatio: 0.99 },                             // §0: >= 99 %
+  cluster: { method: 'gmm', nComponents: 3, nInit: 1, maxIter: 100, tol: 1e-3, regCovar: 1e-6 }, // §7.2
+  transitions: { window: 1, stride: 1 },                    // §8
+  macro: { metric: 'correlation', linkage: 'average', cut: 1, merge: false }, // §7.2: not merged, dendrogram shown
+  seed: 666,
+};
+
+/** LENS-only variant of a preset (pipeline.md §0 row "LENS-only clustering", §7.3). */
+export function lensOnly(base: Recipe, k: number): Recipe {
+  return { ...base, name: `${base.name}, LENS only`, descriptor: 'lens', pca: { k: 1 },
+    cluster: { method: 'lens-kmeans', k, rule: 'rank' } };
+}
+
+export const PRESETS: Readonly<Record<'cu211' | 'aunp' | 'ice', Recipe>> = { cu211: CU211_PRESET, aunp: AUNP_PRESET, ice: ICE_PRESET };
