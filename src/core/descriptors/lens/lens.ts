@@ -95,24 +95,33 @@ function ensureStamp(s: LensScratch, nAtoms: number): void {
 /**
  * Fills `out` from a neighbour list: for centre c (atom centres[c], or c when centres is null) the
  * distinct j with r2 inside the plan's cutoff, j != the centre atom, and universe[j] != 0 when a
- * universe mask is given. `nl` must have been built with radius >= plan.cutoff for the same centres.
- * nAtoms bounds the atom indices (the stamp array). Returns `out`.
+ * universe mask is given. `nl` must have been built with radius >= plan.cutoff for the same centres
+ * (a SOAP list with its larger radius and includeSelf works: the filter and the self test apply).
+ * nAtoms bounds the atom indices (the stamp array). With `append`, the centres are added after the
+ * out.n already there (for neighbour lists built slice by slice). Returns `out`.
  */
 export function buildNeighbourSets(plan: LensPlan, nl: NeighbourList, centres: Int32Array | null, nAtoms: number,
-  out: NeighbourSets, scratch: LensScratch, universe: Uint8Array | null = null): NeighbourSets {
+  out: NeighbourSets, scratch: LensScratch, universe: Uint8Array | null = null, append = false): NeighbourSets {
   const n = nl.n;
   if (centres && centres.length !== n) throw new RangeError(`LENS: ${centres.length} centres for a neighbour list of ${n}`);
   ensureStamp(scratch, nAtoms);
-  if (out.offsets.length < n + 1) out.offsets = new Int32Array(n + 1);
-  if (out.members.length < nl.count) {
+  const c0 = append ? out.n : 0;
+  let count = append ? out.count : 0;
+  if (out.offsets.length < c0 + n + 1) {
+    const o = new Int32Array(Math.max(c0 + n + 1, 2 * out.offsets.length));
+    o.set(out.offsets.subarray(0, c0 + 1));
+    out.offsets = o;
+  }
+  if (out.members.length < count + nl.count) {
     // Upper bound: one member per list entry.
-    out.members = new Int32Array(Math.max(nl.count, 2 * out.members.length));
+    const m = new Int32Array(Math.max(count + nl.count, 2 * out.members.length));
+    m.set(out.members.subarray(0, count));
+    out.members = m;
   }
   const { offsets: nlOff, index, r2 } = nl;
   const cut = plan.r2Cut, incl = plan.inclusive;
   const stamp = scratch.stamp, members = out.members, offs = out.offsets;
-  let count = 0;
-  offs[0] = 0;
+  offs[c0] = count;
   for (let c = 0; c < n; c++) {
     const self = centres ? centres[c] : c;
     const t = nextTick(scratch);
@@ -126,9 +135,9 @@ export function buildNeighbourSets(plan: LensPlan, nl: NeighbourList, centres: I
       stamp[j] = t;
       members[count++] = j;
     }
-    offs[c + 1] = count;
+    offs[c0 + c + 1] = count;
   }
-  out.n = n;
+  out.n = c0 + n;
   out.count = count;
   return out;
 }
