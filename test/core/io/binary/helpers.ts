@@ -86,9 +86,9 @@ export function mutate(src: Uint8Array, k: number, rnd: () => number): Uint8Arra
       return u;
     }
     case 3: {
-      const a = pick(n), len = 1 + pick(64);
-      const u = new Uint8Array(Math.max(0, n - len));
-      u.set(src.subarray(0, a)); u.set(src.subarray(Math.min(n, a + len)).subarray(0, u.length - a), a);
+      const a = pick(n), len = Math.min(n - a, 1 + pick(64));
+      const u = new Uint8Array(n - len);
+      u.set(src.subarray(0, a)); u.set(src.subarray(a + len), a);
       return u;
     }
     default: {
