@@ -6,6 +6,7 @@
  *   const M = softMembership(model);      // n x K row-major, all_points_membership_vectors (§12)
  *   const soft = softLabels(model);       // argmax of M per row: every point, noise included
  *   approximatePredict(model, pts); membershipVector(model, pts);   // new points (§13)
+ *   const run = await runHdbscan(d, params, { mode: 'auto' });     // exact, or subsample-then-predict (§14)
  *
  * Progress stages, in order: 'kd-tree', 'core distances', 'mst', 'tree'.
  */
@@ -233,3 +234,6 @@ export function membershipVector(model: HdbscanModel, pts: Dataset): Float64Arra
 }
 
 export { rowArgmax } from './soft.ts';
+export {
+  DEFAULT_SAMPLE_SIZE, runHdbscan, sampleRows, SUBSAMPLE_ABOVE, type HdbscanRun, type HdbscanRunOptions,
+} from './subsample.ts';

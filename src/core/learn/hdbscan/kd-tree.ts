@@ -216,6 +216,74 @@ export function knnQuery(t: KdTree, q: Float64Array, qo: number, s: KnnScratch):
   return size;
 }
 
+/**
+ * The squared distance to the k-th nearest tree point of q (a point at distance 0 counts) and, in
+ * s.heap, the k nearest squared distances as a max-heap. Like knnQuery without indices (the core
+ * distance pass needs distances only, hdbscan.md §15), so the heap moves half the data.
+ */
+export function kthDist2(t: KdTree, q: Float64Array, qo: number, s: KnnScratch): number {
+  const k = s.k, heap = s.heap, dim = t.dim, pts = t.pts, lo = t.lo, hi = t.hi;
+  const nodeL = t.nodeLeft, nodeR = t.nodeRight, nodeS = t.nodeStart, nodeE = t.nodeEnd;
+  const stN = s.stackNode, stD = s.stackD2;
+  let size = 0;
+  let top = Infinity; // heap[0] once the heap is full
+  let sp = 0;
+  stN[sp] = 0; stD[sp] = boxDist2(t, 0, q, qo); sp++;
+  while (sp > 0) {
+    sp--;
+    if (stD[sp] >= top) continue;
+    const node = stN[sp];
+    const l = nodeL[node];
+    if (l < 0) {
+      for (let i = nodeS[node], e = nodeE[node], o = i * dim; i < e; i++, o += dim) {
+        let d2 = 0;
+        for (let d = 0; d < dim; d++) { const u = pts[o + d] - q[qo + d]; d2 += u * u; }
+        if (size < k) {
+          let c = size++;
+          while (c > 0) {
+            const p = (c - 1) >> 1;
+            if (heap[p] >= d2) break;
+            heap[c] = heap[p]; c = p;
+          }
+          heap[c] = d2;
+          if (size === k) top = heap[0];
+        } else if (d2 < top) {
+          // replace the root and sift down
+          let c = 0;
+          for (;;) {
+            const a = 2 * c + 1;
+            if (a >= k) break;
+            const b = a + 1;
+            const m = b < k && heap[b] > heap[a] ? b : a;
+            if (heap[m] <= d2) break;
+            heap[c] = heap[m]; c = m;
+          }
+          heap[c] = d2;
+          top = heap[0];
+        }
+      }
+      continue;
+    }
+    const r = nodeR[node];
+    let dl = 0, dr = 0;
+    for (let d = 0, bl = l * dim, br = r * dim; d < dim; d++) {
+      const v = q[qo + d];
+      let a = lo[bl + d] - v;
+      if (a > 0) dl += a * a; else { a = v - hi[bl + d]; if (a > 0) dl += a * a; }
+      let b = lo[br + d] - v;
+      if (b > 0) dr += b * b; else { b = v - hi[br + d]; if (b > 0) dr += b * b; }
+    }
+    if (dl <= dr) {
+      if (dr < top) { stN[sp] = r; stD[sp] = dr; sp++; }
+      stN[sp] = l; stD[sp] = dl; sp++;
+    } else {
+      if (dl < top) { stN[sp] = l; stD[sp] = dl; sp++; }
+      stN[sp] = r; stD[sp] = dr; sp++;
+    }
+  }
+  return top;
+}
+
 function siftDownReplace(heap: Float64Array, hidx: Int32Array, k: number, d2: number, id: number): void {
   let c = 0;
   for (;;) {

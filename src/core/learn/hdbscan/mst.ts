@@ -3,7 +3,7 @@
  * (§2, §3): a kd-tree Boruvka for any n and a matrix-free Prim for small n (tests' cross-check).
  */
 import { checkpoint, createReporter, type RunOptions } from '../../progress.ts';
-import { boxDist2, createKnnScratch, knnQuery, KD_STACK, type KdTree } from './kd-tree.ts';
+import { boxDist2, createKnnScratch, kthDist2, KD_STACK, type KdTree } from './kd-tree.ts';
 
 /** An MST as parallel arrays of n - 1 edges over original row indices. */
 export interface MstEdges {
@@ -31,7 +31,7 @@ export async function coreDistancesTree(t: KdTree, minSamples: number, includeSe
   for (let start = 0; start < n; start += CHUNK) {
     const end = Math.min(n, start + CHUNK);
     for (let i = start; i < end; i++) {
-      knnQuery(t, t.pts, i * t.dim, s);
+      kthDist2(t, t.pts, i * t.dim, s);
       const h = s.heap;
       // The heap holds exactly k entries: h[0] is the k-th distance, the larger of h[1], h[2] the (k-1)-th.
       const kth = h[0];

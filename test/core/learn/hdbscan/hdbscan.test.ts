@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../../../../src/core/errors.ts';
 import {
-  approximatePredict, fitHdbscan, membershipVector, softLabels, softMembership, type HdbscanModel,
+  approximatePredict, fitHdbscan, membershipVector, runHdbscan, sampleRows, softLabels, softMembership,
+  type HdbscanModel,
 } from '../../../../src/core/learn/hdbscan/index.ts';
 import { seededRng } from '../../../../src/core/learn/rng.ts';
 import { readSharedJson, readSharedNpy } from '../../../helpers/shared.ts';
@@ -247,46 +248,61 @@ describe('HDBSCAN* on the Cu(211) 20,000 x 5 sample (mcs 80, eom)', () => {
   });
 
   it('subsample-then-predict reproduces the full fit (spec §16: ARI >= 0.95, informational)', async () => {
-    // Fit on a seeded 75 % subsample with min_cluster_size scaled alike (80 x 0.75 = 60), label the
-    // rest with membershipVector (soft, argmax) and approximatePredict (hard).
-    const rng = seededRng(211);
-    const idx = Int32Array.from({ length: n }, (_, i) => i);
-    for (let i = n - 1; i > 0; i--) { const j = Math.floor(rng() * (i + 1)); const t = idx[i]; idx[i] = idx[j]; idx[j] = t; }
+    // Fit on a seeded 75 % subsample with min_cluster_size scaled alike (80 x 0.75 = 60); the other
+    // rows get membershipVector argmax (soft) and approximatePredict (hard) labels (spec §14).
     const m = (n * 3) / 4;
-    const sub = new Float64Array(m * dim), rest = new Float64Array((n - m) * dim);
-    for (let i = 0; i < m; i++) sub.set(x.subarray(idx[i] * dim, idx[i] * dim + dim), i * dim);
-    for (let i = m; i < n; i++) rest.set(x.subarray(idx[i] * dim, idx[i] * dim + dim), (i - m) * dim);
-    const subModel = await fitHdbscan({ x: sub, n: m, dim }, { minClusterSize: 60 });
-    const pred = approximatePredict(subModel, { x: rest, n: n - m, dim });
-    const mv = membershipVector(subModel, { x: rest, n: n - m, dim });
-    const K = subModel.nClusters;
+    const run = await runHdbscan({ x, n, dim }, { minClusterSize: 60 }, { mode: 'subsample', sampleSize: m, seed: 211 });
+    expect(run.mode).toBe('subsample');
+    expect(run.fittedRows.length).toBe(m);
+    let nPred = 0;
+    for (let i = 0; i < n; i++) nPred += run.predicted[i];
+    expect(nPred).toBe(n - m);
+    for (let i = 0; i < m; i++) expect(run.predicted[run.fittedRows[i]]).toBe(0);
     const fullSoft = softLabels(model, M);
-    const subSoft = softLabels(subModel);
-    const combined = new Int32Array(n), reference = new Int32Array(n);
-    for (let i = 0; i < m; i++) { combined[i] = subSoft[i]; reference[i] = fullSoft[idx[i]]; }
-    let minEntry = Infinity, maxRowSum = 0, minProb = Infinity, maxProb = -Infinity;
-    for (let i = m; i < n; i++) {
-      let best = 0;
-      for (let c = 1; c < K; c++) if (mv[(i - m) * K + c] > mv[(i - m) * K + best]) best = c;
-      combined[i] = best; reference[i] = fullSoft[idx[i]];
-      let s = 0;
-      for (let c = 0; c < K; c++) { minEntry = Math.min(minEntry, mv[(i - m) * K + c]); s += mv[(i - m) * K + c]; }
+    expect(adjustedRandIndex(run.softLabels, fullSoft)).toBeGreaterThanOrEqual(MIN_ARI_SUBSAMPLE);
+    expect(adjustedRandIndex(run.labels, model.labels)).toBeGreaterThanOrEqual(MIN_ARI_SUBSAMPLE);
+
+    // direct calls on a few held-out rows: rows are non-negative, sum to at most 1 ("prob in some
+    // cluster", §13.3), hard probabilities in [0, 1], labels consistent with runHdbscan
+    const held: number[] = [];
+    for (let i = 0; i < n && held.length < 500; i++) if (run.predicted[i]) held.push(i);
+    const q = new Float64Array(held.length * dim);
+    held.forEach((r, i) => q.set(x.subarray(r * dim, r * dim + dim), i * dim));
+    const pts = { x: q, n: held.length, dim };
+    const mv = membershipVector(run.model, pts);
+    const pred = approximatePredict(run.model, pts);
+    const K = run.model.nClusters;
+    let minEntry = Infinity, maxRowSum = 0, minProb = Infinity, maxProb = -Infinity, same = 0;
+    for (let i = 0; i < held.length; i++) {
+      let s = 0, best = 0;
+      for (let c = 0; c < K; c++) {
+        minEntry = Math.min(minEntry, mv[i * K + c]); s += mv[i * K + c];
+        if (mv[i * K + c] > mv[i * K + best]) best = c;
+      }
       maxRowSum = Math.max(maxRowSum, s);
-      minProb = Math.min(minProb, pred.probabilities[i - m]);
-      maxProb = Math.max(maxProb, pred.probabilities[i - m]);
+      minProb = Math.min(minProb, pred.probabilities[i]); maxProb = Math.max(maxProb, pred.probabilities[i]);
+      if (best === run.softLabels[held[i]] && pred.labels[i] === run.labels[held[i]]) same++;
     }
     expect(minEntry).toBeGreaterThanOrEqual(0);
-    expect(maxRowSum).toBeLessThanOrEqual(1 + 1e-12); // rows sum to "prob in some cluster" (§13.3)
+    expect(maxRowSum).toBeLessThanOrEqual(1 + 1e-12);
     expect(minProb).toBeGreaterThanOrEqual(0);
     expect(maxProb).toBeLessThanOrEqual(1);
-    expect(adjustedRandIndex(combined, reference)).toBeGreaterThanOrEqual(MIN_ARI_SUBSAMPLE);
-    // hard labels: subsample fit + approximatePredict against the full fit's hard labels
-    const hard = new Int32Array(n), refHard = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      hard[i] = i < m ? subModel.labels[i] : pred.labels[i - m];
-      refHard[i] = model.labels[idx[i]];
-    }
-    expect(adjustedRandIndex(hard, refHard)).toBeGreaterThanOrEqual(MIN_ARI_SUBSAMPLE);
+    expect(same).toBe(held.length);
+  });
+
+  it('runHdbscan exact mode is the plain fit, and sampleRows is seeded', async () => {
+    const small = { x: x.subarray(0, 3000 * dim), n: 3000, dim };
+    const run = await runHdbscan(small, { minClusterSize: 20 }, { mode: 'auto' });
+    const fit = await fitHdbscan(small, { minClusterSize: 20 });
+    expect(run.mode).toBe('exact');
+    expect(Array.from(run.labels)).toEqual(Array.from(fit.labels));
+    expect(Array.from(run.softLabels)).toEqual(Array.from(softLabels(fit)));
+    expect(run.predicted.every((v) => v === 0)).toBe(true);
+    const a = sampleRows(1000, 100, 5), b = sampleRows(1000, 100, 5), c = sampleRows(1000, 100, 6);
+    expect(Array.from(a)).toEqual(Array.from(b));
+    expect(Array.from(a)).not.toEqual(Array.from(c));
+    expect(new Set(a).size).toBe(100);
+    for (let i = 1; i < 100; i++) expect(a[i]).toBeGreaterThan(a[i - 1]);
   });
 });
 
