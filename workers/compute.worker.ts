@@ -1,0 +1,45 @@
+/**
+ * The compute worker: one comlink API assembled from per-descriptor job modules. To add jobs,
+ * write `workers/<name>-jobs.ts` exporting `create<Name>Jobs(deps)` and add ONE line to
+ * createComputeApi (its cancel entry is wired through `cancellers`).
+ *
+ * Browser: Vite bundles this file (`new Worker(new URL('./compute.worker.ts', import.meta.url),
+ * { type: 'module' })`, see browserSpawn in pool-browser usage) and it exposes itself on `self`.
+ * Node: node-compute-worker.ts imports createComputeApi and exposes it on parentPort.
+ */
+import { expose } from 'comlink';
+import { blobSource } from '../src/core/io/source.ts';
+import { openTrajectory } from '../src/core/io/index.ts';
+import type { RunOptions } from '../src/core/progress.ts';
+import type { FrameSource } from '../src/core/descriptors/lens/compute-lens.ts';
+import { createLensJobs, type LensJobs } from './lens-jobs.ts';
+import { createSoapJobs, type SoapJobs } from './soap-jobs.ts';
+
+/** How a worker opens trajectory files: Blobs in the browser, paths in Node. */
+export interface ComputeDeps {
+  open(sources: (Blob | string)[], o?: RunOptions): Promise<FrameSource>;
+}
+
+export type ComputeApi = SoapJobs & LensJobs & {
+  /** Aborts job `job` whichever module runs it. */
+  cancel(job: number): void;
+};
+
+export function createComputeApi(deps: ComputeDeps): ComputeApi {
+  const soap = createSoapJobs();
+  const lens = createLensJobs(deps);
+  const cancellers = [soap.cancelSoap, lens.cancelLens];
+  return { ...soap, ...lens, cancel(job: number) { for (const c of cancellers) c(job); } };
+}
+
+/** Browser deps: files are Blobs (File objects) opened with core/io. */
+export const browserDeps: ComputeDeps = {
+  open: (sources, o) => openTrajectory(sources.map((s) => {
+    if (typeof s === 'string') throw new TypeError('a browser worker opens Blobs, not paths');
+    return blobSource(s);
+  }), o),
+};
+
+// Expose only inside a browser (dedicated) worker; Node imports this module for createComputeApi.
+declare const WorkerGlobalScope: unknown;
+if (typeof WorkerGlobalScope !== 'undefined' && typeof self !== 'undefined') expose(createComputeApi(browserDeps));
