@@ -6,28 +6,30 @@ import { ErrorList } from './components/error-list.tsx';
 import { PlaybackBar } from './components/playback-bar.tsx';
 import { trajectoryController } from './services.ts';
 
-function isTyping(t: EventTarget | null): boolean {
+/** Fields that take keys themselves (text entry, selects): global shortcuts stay out of them. */
+function isField(t: EventTarget | null): boolean {
   const el = t as HTMLElement | null;
   if (!el || !el.tagName) return false;
-  const tag = el.tagName;
-  if (tag === 'TEXTAREA' || el.isContentEditable) return true;
-  if (tag === 'INPUT') {
-    const type = (el as HTMLInputElement).type;
-    return type !== 'range' && type !== 'button' && type !== 'checkbox';
-  }
-  return tag === 'SELECT';
+  if (el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable) return true;
+  if (el.tagName !== 'INPUT') return false;
+  const type = (el as HTMLInputElement).type;
+  return type !== 'range' && type !== 'button' && type !== 'checkbox';
 }
 
-/** Space play/pause, left/right step (not while typing in a field). */
+/**
+ * Space play/pause, left/right step. Space also wins over a focused button (its default "click on
+ * space" would toggle a second time); arrows on the focused frame slider are left to the slider.
+ */
 function useKeyboard(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isField(e.target)) return;
       const s = appStore.getState();
       if (!s.trajectory) return;
-      if (e.key === ' ') { s.togglePlaying(); e.preventDefault(); }
-      else if (e.key === 'ArrowRight') { s.stepFrame(1); e.preventDefault(); }
-      else if (e.key === 'ArrowLeft') { s.stepFrame(-1); e.preventDefault(); }
+      const onRange = (e.target as HTMLInputElement | null)?.type === 'range';
+      if (e.key === ' ') { e.preventDefault(); if (!e.repeat) s.togglePlaying(); }
+      else if (e.key === 'ArrowRight' && !onRange) { s.stepFrame(1); e.preventDefault(); }
+      else if (e.key === 'ArrowLeft' && !onRange) { s.stepFrame(-1); e.preventDefault(); }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);

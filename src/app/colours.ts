@@ -29,8 +29,8 @@ const COVALENT_RADIUS: Record<string, number> = {
   Rh: 1.42, Pd: 1.39, Ag: 1.45, Cd: 1.44, In: 1.42, Sn: 1.39, Sb: 1.39, I: 1.39, Xe: 1.4, Cs: 2.44,
   Ba: 2.15, W: 1.62, Pt: 1.36, Au: 1.36, Hg: 1.32, Pb: 1.46,
 };
-/** Ball radius = BALL_SCALE * covalent radius: Cu gives 1.0 Å, a little under half its 2.55 Å bond. */
-export const BALL_SCALE = 0.75;
+/** Ball radius = BALL_SCALE * covalent radius: Cu gives 1.12 Å, a little under half its 2.55 Å bond. */
+export const BALL_SCALE = 0.85;
 const DEFAULT_COVALENT = 0.9;
 
 export function elementColour(species: string): Rgb {

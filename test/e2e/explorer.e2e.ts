@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, watchForeignRequests } from './browser.ts';
 import { au309Xyz, cu211Dump, gzip } from './data.ts';
 import { decodePng, imageStats } from './png.ts';
+import { readShared } from '../helpers/shared.ts';
 
 // The explorer end to end in Chromium on the production build: real trajectories from
 // ../shared/data/generated (our own MD output), dropped or picked, counts, stepping, a non-blank
@@ -143,6 +144,23 @@ it('a corrupted file shows file and line, and the earlier trajectory stays shown
 
   await err.getByRole('button', { name: 'Dismiss' }).click();
   await expect(p.getByTestId('error').count()).resolves.toBe(0);
+});
+
+it('a long load shows progress and can be cancelled; the earlier trajectory stays', async () => {
+  const p = await openPage();
+  await dropFiles(p, [{ name: 'au309_cut.xyz', bytes: Buffer.from(au309Xyz(AU_FRAMES), 'latin1') }]);
+  await expectCounts(p, AU_ATOMS, AU_FRAMES);
+  // the whole 2000-frame file twice as a two-member gzip (4000 frames): seconds of work to cancel
+  const whole = readShared('data', 'generated', 'au309_ico_200K_gupta.xyz.gz');
+  await p.getByTestId('file-input').setInputFiles({ name: 'au309_twice.xyz.gz', mimeType: 'application/gzip', buffer: Buffer.concat([whole, whole]) });
+  const job = p.getByTestId('job');
+  await job.waitFor();
+  await expect(job.textContent()).resolves.toContain('au309_twice.xyz.gz');
+  await job.getByRole('button', { name: 'Cancel' }).click();
+  await p.getByTestId('error').filter({ hasText: 'cancelled' }).waitFor();
+  await expect(p.getByTestId('job').count()).resolves.toBe(0);
+  await expectCounts(p, AU_ATOMS, AU_FRAMES);
+  await expect(p.getByTestId('trajectory-info').textContent()).resolves.toContain('au309_cut.xyz');
 });
 
 it('the file picker opens a gzipped LAMMPS dump', async () => {

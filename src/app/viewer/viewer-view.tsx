@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { appStore, type AppState } from '../store.ts';
+import { appStore, useApp, type AppState } from '../store.ts';
 import { coloursFollowFrame, elementRadius, fillAtomColours } from '../colours.ts';
 import { AtomScene, FLAG_DIMMED, FLAG_HOVERED, FLAG_NORMAL, FLAG_PICKED } from './atom-scene.ts';
 
@@ -33,6 +33,7 @@ function centreOf(s: AppState): [number, number, number] {
 export function ViewerView() {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const sceneRef = useRef<AtomScene | null>(null);
+  const empty = useApp((s) => s.trajectory === null);
 
   useEffect(() => {
     const canvas = canvasRef.current!;
@@ -139,6 +140,13 @@ export function ViewerView() {
   return (
     <div className="viewer">
       <canvas ref={canvasRef} className="viewer-canvas" data-testid="atoms-canvas" aria-label="3D view of the atoms" />
+      {empty && (
+        <div className="viewer-empty">
+          <p>Drop trajectory files here, or use <strong>Open example</strong> or <strong>Open files…</strong> above.</p>
+          <p className="muted">Extended XYZ, XYZ, LAMMPS dump and data, GRO, PDB, XTC, TRR, DCD (.gz and .bz2 too).
+            Files are read in your browser and never uploaded.</p>
+        </div>
+      )}
       <div className="viewer-tools">
         <button type="button" onClick={() => sceneRef.current?.resetView()} title="Fit everything in view">Reset view</button>
       </div>
