@@ -315,3 +315,41 @@ export function macroClusters(p: Float64Array, k: number, params: MacroParams = 
   return { n: k, keptRows: Int32Array.from(kept), excludedRows: Int32Array.from(excluded), distances, linkage: z, leaves, cut,
     fclusterIds, macroLabels, nMacro: macroOf.size, warnings };
 }
+
+/** Geometry of a dendrogram, independent of orientation and drawing (scipy's icoord/dcoord idea). */
+export interface DendrogramLayout {
+  /** Position of each original point along the leaf axis: leaf order index (0..n-1). */
+  leafPosition: Float64Array;
+  /** Per linkage row i (cluster n + i): position along the leaf axis (mean of its children) and height. */
+  nodePosition: Float64Array;
+  nodeHeight: Float64Array;
+  /**
+   * Per linkage row, the four points of its "U" link as (position, height) pairs:
+   * (left child, its height), (left, h), (right, h), (right child, its height); 8 numbers per row.
+   * Left/right follow `leaves` (the same distance_sort as the leaf order).
+   */
+  links: Float64Array;
+}
+
+/**
+ * Lays out the dendrogram of linkage `z` (n points) with the leaf order `leaves` (from
+ * dendrogramLeaves): leaves at positions 0..n-1, each node centred over its two children.
+ */
+export function dendrogramLayout(z: Float64Array, n: number, leaves: Int32Array): DendrogramLayout {
+  if (leaves.length !== n) throw new RangeError(`dendrogramLayout: ${leaves.length} leaves for ${n} points`);
+  const leafPosition = new Float64Array(n);
+  leaves.forEach((leaf, q) => { leafPosition[leaf] = q; });
+  const m = Math.max(0, n - 1);
+  const nodePosition = new Float64Array(m), nodeHeight = new Float64Array(m), links = new Float64Array(m * 8);
+  const pos = (c: number) => (c < n ? leafPosition[c] : nodePosition[c - n]);
+  const hgt = (c: number) => (c < n ? 0 : nodeHeight[c - n]);
+  for (let i = 0; i < m; i++) { // children always precede their parent in a linkage matrix
+    let a = z[i * 4], b = z[i * 4 + 1];
+    if (pos(a) > pos(b)) { const t = a; a = b; b = t; }
+    const h = z[i * 4 + 2];
+    nodeHeight[i] = h;
+    nodePosition[i] = (pos(a) + pos(b)) / 2;
+    links.set([pos(a), hgt(a), pos(a), h, pos(b), h, pos(b), hgt(b)], i * 8);
+  }
+  return { leafPosition, nodePosition, nodeHeight, links };
+}
