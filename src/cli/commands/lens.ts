@@ -28,6 +28,8 @@ LENS per atom and frame (lens-tsoap-smoothing.md §2-3), written as a float64 .n
   --centers LIST        analysed atoms (rows), e.g. 0-899 or 0,5,10-20 (0-based; default all)
   --universe LIST       atoms that may be neighbours (default all; the paper's Cu(211) notebook used
                         the analysed atoms only: pass the same list as --centers)
+  --precision P         float64 (default) or mdanalysis-float32 (reproduces SOAPify/MDAnalysis 2.4 bit
+                        for bit: float32 coordinates shifted by the box origin)
   --first N, --frames N frame range (default: all frames)
   --counts FILE         also write neighbour counts (centres x frames, int32 .npy)
   --out FILE            output .npy (required)`;
@@ -52,11 +54,12 @@ interface Args {
   cutoff?: number; convention: LensConvention; delay: number;
   smooth?: [number, number]; clip: boolean; trim: boolean;
   centers?: string; universe?: string; first: number; frames?: number;
+  precision: 'float64' | 'mdanalysis-float32';
   counts?: string; out?: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { files: [], convention: 'soapify', delay: 1, clip: true, trim: true, first: 0 };
+  const a: Args = { files: [], convention: 'soapify', delay: 1, clip: true, trim: true, first: 0, precision: 'float64' };
   const num = (flag: string, v: string | undefined): number => {
     const x = Number(v);
     if (v === undefined || v.trim() === '' || !Number.isFinite(x)) throw new RangeError(`${flag} needs a number, got ${v === undefined ? 'nothing' : `"${v}"`}`);
@@ -83,6 +86,11 @@ function parseArgs(argv: string[]): Args {
       case '--no-trim': a.trim = false; break;
       case '--centers': case '--centres': a.centers = val(); break;
       case '--universe': a.universe = val(); break;
+      case '--precision': {
+        const p = val();
+        if (p !== 'float64' && p !== 'mdanalysis-float32') throw new RangeError(`--precision must be float64 or mdanalysis-float32, got "${p}"`);
+        a.precision = p; break;
+      }
       case '--first': a.first = num(f, val()); break;
       case '--frames': a.frames = num(f, val()); break;
       case '--counts': a.counts = val(); break;
@@ -119,7 +127,7 @@ export async function run(argv: string[]): Promise<number> {
     const t0 = performance.now();
     let lastPrint = 0;
     const res = await computeLens(trajectoryFrames(traj, first, nFrames), traj.nAtoms, nFrames, traj.pbc,
-      { cutoff: a.cutoff, convention: a.convention, delay: a.delay, centres, universe }, {
+      { cutoff: a.cutoff, convention: a.convention, delay: a.delay, centres, universe, precision: a.precision }, {
         onProgress: (p) => {
           const now = performance.now();
           if (process.stderr.isTTY && (now - lastPrint > 500 || p.done === p.total)) {

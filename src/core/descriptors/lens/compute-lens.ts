@@ -15,6 +15,27 @@ export interface LensSelection {
    * The notebook's Cu(211) parity mode uses universe = centres = the 900 masked atoms.
    */
   universe?: Int32Array | null;
+  /**
+   * "float64" (default; fixtures' *_exact arrays). "mdanalysis-float32" reproduces the SOAPify
+   * reference bit for bit (fixtures/lens/README.md "Precision"): positions rounded to float32 and
+   * shifted by the box origin in float32, cell rounded to float32, as MDAnalysis 2.4 reads them;
+   * it flips pairs within ~1e-6 Å of the cutoff.
+   */
+  precision?: 'float64' | 'mdanalysis-float32';
+}
+
+/** The MDAnalysis-like float32 view of a frame (see LensSelection.precision); writes into `out`. */
+export function mdanalysisFloat32Frame(f: FrameData, out: Float64Array, cellOut: Float64Array): { positions: Float64Array; cell: Float64Array | null } {
+  const p = f.positions, o = f.origin;
+  const ox = o ? Math.fround(o[0]) : 0, oy = o ? Math.fround(o[1]) : 0, oz = o ? Math.fround(o[2]) : 0;
+  for (let k = 0; k < p.length; k += 3) {
+    out[k] = Math.fround(Math.fround(p[k]) - ox);
+    out[k + 1] = Math.fround(Math.fround(p[k + 1]) - oy);
+    out[k + 2] = Math.fround(Math.fround(p[k + 2]) - oz);
+  }
+  if (!f.cell) return { positions: out, cell: null };
+  for (let k = 0; k < 9; k++) cellOut[k] = Math.fround(f.cell[k]);
+  return { positions: out, cell: cellOut };
 }
 
 export interface LensResult {
@@ -55,6 +76,9 @@ export async function computeLens(frames: Iterable<FrameData> | AsyncIterable<Fr
   const nC = centres ? centres.length : nAtoms;
   if (centres) for (const c of centres) if (!(c >= 0 && c < nAtoms)) throw new RangeError(`LENS: centre ${c} is not an atom index (0..${nAtoms - 1})`);
   const mask = universeMask(params.universe, nAtoms);
+  const precision = params.precision ?? 'float64';
+  if (precision !== 'float64' && precision !== 'mdanalysis-float32') throw new RangeError(`LENS: unknown precision "${String(precision)}"`);
+  const f32 = precision === 'mdanalysis-float32' ? { pos: new Float64Array(3 * nAtoms), cell: new Float64Array(9) } : null;
   const cols = lensColumns(plan, nFrames);
   const res: LensResult = {
     convention: plan.convention, delay: plan.delay, nCentres: nC, nFrames, columns: cols,
@@ -70,7 +94,8 @@ export async function computeLens(frames: Iterable<FrameData> | AsyncIterable<Fr
     throwIfCancelled(o);
     if (t >= nFrames) break;
     if (f.positions.length !== 3 * nAtoms) throw new RangeError(`LENS: frame ${t} has ${f.positions.length / 3} atoms, expected ${nAtoms}`);
-    buildNeighbourList(nl, f.positions, nAtoms, f.cell, pbc, plan.cutoff, centres, false);
+    const g = f32 ? mdanalysisFloat32Frame(f, f32.pos, f32.cell) : f;
+    buildNeighbourList(nl, g.positions, nAtoms, g.cell, pbc, plan.cutoff, centres, false);
     const have = lensFrame(state, nl, centres, fo, mask);
     for (let c = 0; c < nC; c++) res.counts[c * nFrames + t] = fo.counts[c];
     const col = plan.convention === 'soapify' ? t : have ? t - plan.delay : -1;

@@ -157,15 +157,10 @@ describe('fixtures/lens case (a): Cu(211), 2400 atoms, frames 0-99, cutoff 6 (SO
     expect(countDiff(r.numerator, npy('numerator').data)).toBe(12);
     expect(countDiff(r.denominator, npy('denominator').data)).toBe(12);
   });
-  it('MDAnalysis-like float32 coordinates shifted by the box origin: every SOAPify array exactly', async () => {
+  it('precision "mdanalysis-float32" (float32 coordinates shifted by the box origin): every SOAPify array exactly', async () => {
     const dump = await dumpP;
     // README "Precision": MDAnalysis reads the dump as float32 and shifts it by the box origin.
-    const f32 = dump.frames.map((f): FrameData => {
-      const p = new Float64Array(f.positions.length);
-      for (let k = 0; k < p.length; k++) p[k] = Math.fround(Math.fround(f.positions[k]) - Math.fround(f.origin![k % 3]));
-      return { positions: p, cell: f.cell!.map((v) => Math.fround(v)) };
-    });
-    const r = await computeLens(f32, dump.nAtoms, 100, [true, true, true], { cutoff: 6 });
+    const r = await computeLens(dump.frames, dump.nAtoms, 100, [true, true, true], { cutoff: 6, precision: 'mdanalysis-float32' });
     expect(countDiff(r.lens, npy('lens').data)).toBe(0);
     expect(countDiff(r.counts, npy('n_neighbours').data)).toBe(0);
     expect(countDiff(r.numerator, npy('numerator').data)).toBe(0);
