@@ -126,20 +126,25 @@ export async function openTrajectory(sources: ByteSource[], o: OpenOptions = {})
     }
   } else {
     const [a, b] = sniffed;
+    const names = `${a.source.name}, ${b.source.name}`;
+    // 'trajectory' (coordinates only) beats 'both' (GRO, PDB, data) beats 'topology' (PSF).
     const score = (x: SniffedSource) => (x.provider.role === 'trajectory' ? 2 : x.provider.role === 'both' ? 1 : 0);
-    [coords, topo] = score(a) >= score(b) ? [a, b] : [b, a];
-    if (!coords.provider.open || !topo.provider.readTopology || (score(a) === score(b) && score(a) !== 2 && score(a) !== 1)) {
-      throw new FormatError(`${a.source.name}, ${b.source.name}`, {}, 'a coordinates file and a topology file',
-        `${a.provider.label} and ${b.provider.label}`);
-    }
     if (score(a) === score(b)) {
-      throw new FormatError(`${a.source.name}, ${b.source.name}`, {}, 'one coordinates file and one topology file',
-        `two ${score(a) === 2 ? 'coordinate' : 'topology-capable'} files (${a.provider.label}, ${b.provider.label})`);
+      throw new FormatError(names, {}, 'one coordinates file and one topology file',
+        `two ${score(a) === 2 ? 'coordinate' : score(a) === 1 ? 'stand-alone' : 'topology'} files (${a.provider.label}, ${b.provider.label})`);
+    }
+    [coords, topo] = score(a) > score(b) ? [a, b] : [b, a];
+    if (!coords.provider.open || !topo.provider.readTopology) {
+      throw new FormatError(names, {}, 'a coordinates file and a topology file', `${a.provider.label} and ${b.provider.label}`);
     }
   }
   let topology: Topology | undefined;
   if (topo) topology = await topo.provider.readTopology!(topo.source, o);
   const t = await coords.provider.open!(coords.source, { topology, options: o }, o);
+  if (topology && !topology.typeElements && topology.nAtoms !== t.nAtoms) {
+    throw new FormatError(`${t.name} + ${topology.name}`, {}, `a topology with ${t.nAtoms} atoms (as in ${t.name})`,
+      `${topology.nAtoms} atoms in ${topology.name}`);
+  }
   if (coords.compression !== 'none') t.compression = coords.compression;
   if (topo) t.name = `${t.name} + ${topo.source.name}`;
   return withCache(t, o.cacheBytes ?? DEFAULT_CACHE_BYTES, o);

@@ -4,7 +4,7 @@
  * straight from the bytes and agree exactly with Number() on decimal literals.
  */
 import type { ByteSource } from './source.ts';
-import { checkpoint, createReporter, type RunOptions } from '../progress.ts';
+import { checkpoint, createReporter, throwIfCancelled, type RunOptions } from '../progress.ts';
 
 const NL = 10, CR = 13, SP = 32, TAB = 9;
 
@@ -50,7 +50,10 @@ export class LineReader {
 
   private async more(): Promise<boolean> {
     if (this.fileOffset >= this.src.size) return false;
-    await checkpoint(this.o);
+    // Yield (so a cancel can arrive) between chunks; the first chunk only checks the signal, so
+    // small files never wait for the event loop.
+    if (this.fileOffset > 0) await checkpoint(this.o);
+    else throwIfCancelled(this.o);
     const next = await this.src.read(this.fileOffset, Math.min(this.src.size, this.fileOffset + this.chunk));
     if (next.length === 0) { this.fileOffset = this.src.size; return false; }
     this.fileOffset += next.length;

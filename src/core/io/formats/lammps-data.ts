@@ -34,6 +34,9 @@ interface DataFile {
   notes: string[];
 }
 
+/** Shortest possible Atoms row: "1 1 0 0 0" plus a newline. */
+const MIN_ROW_BYTES = 10;
+
 function stripComment(t: string): string {
   const h = t.indexOf('#');
   return (h >= 0 ? t.slice(0, h) : t).trim();
@@ -70,6 +73,11 @@ async function readData(src: ByteSource, o?: RunOptions): Promise<DataFile> {
     }
   }
   if (nAtoms < 0) throw lineError(file, r.line, 'a "<n> atoms" header line before the first section', pending ?? 'end of file');
+  // Each Atoms row takes at least MIN_ROW_BYTES: a larger count cannot fit in the file (and
+  // must not drive an allocation).
+  if (nAtoms * MIN_ROW_BYTES > src.size) {
+    throw lineError(file, 1, `an atom count the file can hold (at most ${Math.floor(src.size / MIN_ROW_BYTES)})`, `${nAtoms} atoms`);
+  }
   if (lo.some((x) => Number.isNaN(x))) throw lineError(file, r.line, 'xlo xhi, ylo yhi and zlo zhi header lines', pending ?? 'end of file');
 
   const masses = new Map<string, number>();
