@@ -163,6 +163,51 @@ it('a long load shows progress and can be cancelled; the earlier trajectory stay
   await expect(p.getByTestId('trajectory-info').textContent()).resolves.toContain('au309_cut.xyz');
 });
 
+it('colours by a per-atom property of an extended XYZ file, with a legend of its range', async () => {
+  // the Au309 cut rewritten as extended XYZ with one extra column r = distance from the origin
+  const lines = au309Xyz(2).split('\n');
+  const rs: number[] = [];
+  for (let f = 0; f < 2; f++) {
+    const at = f * (AU_ATOMS + 2);
+    lines[at + 1] = 'Properties=species:S:1:pos:R:3:r:R:1 pbc="F F F"';
+    for (let a = 0; a < AU_ATOMS; a++) {
+      const [el, x, y, z] = lines[at + 2 + a].trim().split(/\s+/);
+      const r = Math.hypot(Number(x), Number(y), Number(z));
+      if (f === 0) rs.push(r);
+      lines[at + 2 + a] = `${el} ${x} ${y} ${z} ${r.toFixed(4)}`;
+    }
+  }
+  const lo = Math.min(...rs.map((r) => Number(r.toFixed(4))));
+  const hi = Math.max(...rs.map((r) => Number(r.toFixed(4))));
+  const p = await openPage();
+  await dropFiles(p, [{ name: 'au309_r.extxyz', bytes: Buffer.from(lines.join('\n'), 'latin1') }]);
+  await expectCounts(p, AU_ATOMS, 2);
+  await p.getByRole('combobox', { name: 'Colour by' }).selectOption('property:r');
+  const legend = p.locator('.scale-labels');
+  await legend.waitFor();
+  await expect(legend.textContent()).resolves.toBe(`${lo.toFixed(3)}r${hi.toFixed(3)}`);
+  const stats = await canvasStats(p);
+  expect(stats.distinct).toBeGreaterThanOrEqual(MIN_DISTINCT_COLOURS);
+});
+
+it('a coordinates file dropped with its topology opens as one trajectory (XTC + GRO)', async () => {
+  const p = await openPage();
+  await dropFiles(p, [
+    { name: 'ice_water_tip4pice_268K_topology.gro', bytes: readShared('data', 'generated', 'ice_water_tip4pice_268K_topology.gro') },
+    { name: 'ice_water_tip4pice_268K_60ps_0.5ps.xtc', bytes: readShared('data', 'generated', 'ice_water_tip4pice_268K_60ps_0.5ps.xtc') },
+  ]);
+  // data README: 8192 atoms (2048 TIP4P/Ice waters x OW, HW1, HW2, MW), 121 frames every 0.5 ps
+  await expectCounts(p, 8192, 121);
+  const info = (await p.getByTestId('trajectory-info').textContent()) ?? '';
+  expect(info).toContain('O 2,048');
+  expect(info).toContain('H 4,096');
+  await p.keyboard.press('ArrowRight');
+  await p.getByTestId('frame-counter').filter({ hasText: 'frame 2 / 121' }).waitFor();
+  await p.getByTestId('frame-time').filter({ hasText: '0.50 ps' }).waitFor();
+  const stats = await canvasStats(p);
+  expect(stats.distinct).toBeGreaterThanOrEqual(MIN_DISTINCT_COLOURS);
+});
+
 it('the file picker opens a gzipped LAMMPS dump', async () => {
   const p = await openPage();
   await p.getByTestId('file-input').setInputFiles({ name: 'cu211_cut.lammpstrj.gz', mimeType: 'application/gzip', buffer: gzip(cu211Dump(CU_FRAMES)) });

@@ -1,6 +1,7 @@
 import * as THREE from 'three';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import { createImpostors, type ImpostorSet } from './impostor.ts';
+import { pickSphere } from './pick.ts';
 
 export const BACKGROUND = 0x14171c;
 const CELL_COLOUR = 0x8fa3bf;
@@ -184,20 +185,9 @@ export class AtomScene {
     const ndc = new THREE.Vector2((x / rect.width) * 2 - 1, -(y / rect.height) * 2 + 1);
     this.ray.setFromCamera(ndc, this.camera);
     const { origin: o, direction: d } = this.ray.ray;
-    const a = this.imp.pos.array as Float32Array;
-    const rad = this.imp.radius.array as Float32Array;
-    let best = -1, bestT = Infinity;
-    for (let i = 0; i < this.n; i++) {
-      const ox = a[3 * i] - o.x, oy = a[3 * i + 1] - o.y, oz = a[3 * i + 2] - o.z;
-      const tca = ox * d.x + oy * d.y + oz * d.z;
-      if (tca <= 0) continue;
-      const r = rad[i] * this.scale;
-      const d2 = ox * ox + oy * oy + oz * oz - tca * tca;
-      if (d2 > r * r) continue;
-      const t = tca - Math.sqrt(r * r - d2);
-      if (t < bestT) { bestT = t; best = i; }
-    }
-    return best < 0 ? null : best;
+    const i = pickSphere(this.imp.pos.array as Float32Array, this.imp.radius.array as Float32Array, this.scale, this.n,
+      o.x, o.y, o.z, d.x, d.y, d.z);
+    return i < 0 ? null : i;
   }
 
   resize(width: number, height: number): void {
