@@ -183,7 +183,8 @@ export function selectClusters(c: ClusterTree, n: number, p: SelectionParams): {
       const fc = c.firstChild[k];
       // parity: hdbscan sums the children's stabilities in a C float (fixtures README, EOM note)
       let sub = 0;
-      let size = c.size[k];
+      // the root's size for max_cluster_size is the sum of its child clusters' sizes (§7)
+      let size = k === 0 ? 0 : c.size[k];
       if (fc >= 0) {
         sub = Math.fround(Math.fround(sub + stab[fc - n]) + stab[fc - n + 1]);
         if (k === 0) size = c.size[fc - n] + c.size[fc - n + 1];
@@ -202,20 +203,32 @@ export function selectClusters(c: ClusterTree, n: number, p: SelectionParams): {
       mark[0] = 1;
     }
   }
-  if (p.clusterSelectionEpsilon > 0) epsilonSearch(c, n, mark, p.clusterSelectionEpsilon, p.allowSingleCluster);
   // A marked cluster with a marked ancestor is dropped (EOM: "all its descendants are deselected").
-  const covered = new Uint8Array(m);
-  let count = 0;
-  for (let k = 0; k < m; k++) {
-    const par = c.parent[k] - n;
-    const above = k > 0 && (covered[par] === 1);
-    if (above) { covered[k] = 1; mark[k] = 0; continue; }
-    if (mark[k]) { covered[k] = 1; count++; }
+  dropCovered(c, n, mark);
+  if (p.clusterSelectionEpsilon > 0 && hasSplit) {
+    // hdbscan 0.8.x: with EOM, a root-only selection skips the epsilon search
+    if (p.method === 'eom' && mark[0] === 1) {
+      // root alone (it covers everything): keep as is
+    } else {
+      epsilonSearch(c, n, mark, p.clusterSelectionEpsilon, p.allowSingleCluster);
+      dropCovered(c, n, mark);
+    }
   }
+  let count = 0;
+  for (let k = 0; k < m; k++) if (mark[k]) count++;
   const selected = new Int32Array(count);
   let j = 0;
   for (let k = 0; k < m; k++) if (mark[k]) selected[j++] = k + n;
   return { selected, eomStability: stab };
+}
+
+function dropCovered(c: ClusterTree, n: number, mark: Uint8Array): void {
+  const m = mark.length;
+  const covered = new Uint8Array(m);
+  for (let k = 0; k < m; k++) {
+    if (k > 0 && covered[c.parent[k] - n] === 1) { covered[k] = 1; mark[k] = 0; continue; }
+    if (mark[k]) covered[k] = 1;
+  }
 }
 
 /** §7 epsilon: replace selected clusters born below distance epsilon by a suitable ancestor. */
@@ -276,7 +289,10 @@ export function labelPoints(c: ClusterTree, n: number, selected: Int32Array, all
     const P = c.pointParent[x] - n;
     let lab = clusterLabel[P];
     const lam = c.pointLambda[x];
-    if (rootOnly && allowSingleCluster && P === 0 && !(lam >= rootThreshold)) lab = -1;
+    // hdbscan 0.8.x do_labelling: when the root is the only selected cluster every point's
+    // union-find root is the root, so the lambda test applies to all points (the spec words it
+    // for points whose parent is the root; the library's reading is kept).
+    if (rootOnly && allowSingleCluster && !(lam >= rootThreshold)) lab = -1;
     labels[x] = lab;
     if (lab < 0) { probabilities[x] = 0; continue; }
     const lmax = c.leafLmax[selected[lab] - n];

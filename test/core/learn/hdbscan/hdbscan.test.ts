@@ -380,6 +380,30 @@ describe('HDBSCAN* internals and options', () => {
     }
   });
 
+  it('EOM with epsilon and max_cluster_size', async () => {
+    const pts = f64('blobs_points.npy');
+    const n = 2000;
+    // epsilon far above every split distance: each selection climbs to a child of the root (§7)
+    const big = await fitHdbscan({ x: pts, n, dim: 2 }, { minClusterSize: 15, clusterSelectionEpsilon: 1e6 });
+    expect(big.nClusters).toBeGreaterThan(0);
+    for (const c of big.selectedClusters) expect(big.prediction.clusterParent[c - n]).toBe(n);
+    const bigSingle = await fitHdbscan({ x: pts, n, dim: 2 }, { minClusterSize: 15, clusterSelectionEpsilon: 1e6, allowSingleCluster: true });
+    expect(Array.from(bigSingle.selectedClusters)).toEqual([n]);
+    // no selected EOM cluster may be larger than max_cluster_size
+    const capped = await fitHdbscan({ x: pts, n, dim: 2 }, { minClusterSize: 15, maxClusterSize: 400 });
+    const base = await fitHdbscan({ x: pts, n, dim: 2 }, { minClusterSize: 15 });
+    const sizeOf = (m: HdbscanModel, c: number) => {
+      const t = m.condensedTree;
+      for (let r = 0; r < t.child.length; r++) if (t.child[r] === c) return t.childSize[r];
+      return -1;
+    };
+    expect(Math.max(...Array.from(base.selectedClusters, (c) => sizeOf(base, c)))).toBeGreaterThan(400);
+    for (const c of capped.selectedClusters) {
+      expect(sizeOf(capped, c)).toBeGreaterThan(0);
+      expect(sizeOf(capped, c)).toBeLessThanOrEqual(400);
+    }
+  });
+
   it('rejects bad parameters and data with RangeError', async () => {
     const x = new Float64Array([0, 0, 1, 1, 2, 2]);
     await expect(fitHdbscan({ x, n: 3, dim: 2 }, { minClusterSize: 1 })).rejects.toThrow(RangeError);
