@@ -88,6 +88,11 @@ export interface MacroRecipe {
 export interface Recipe {
   version: 1;
   name: string;
+  /**
+   * Element of each file type name, for files without elements (LAMMPS numeric types); passed to
+   * the readers as OpenOptions.typeElements (formats.md §0.3).
+   */
+  typeElements?: Record<string, string>;
   selection: AtomSelection;
   descriptor: DescriptorChoice;
   soap: SoapParams;
@@ -110,6 +115,10 @@ export function validateRecipe(r: Recipe): Recipe {
   const posNum = (v: unknown, field: string) => { if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) bad(field, `must be a positive number, got ${String(v)}`); };
   if (typeof r !== 'object' || r === null) bad('', 'must be an object');
   if (r.version !== 1) bad('version', `unsupported version ${String(r.version)} (expected 1)`);
+  if (r.typeElements !== undefined) {
+    if (typeof r.typeElements !== 'object' || r.typeElements === null) bad('typeElements', 'must map type names to element symbols');
+    for (const [t, e] of Object.entries(r.typeElements)) if (typeof e !== 'string' || !e) bad(`typeElements.${t}`, 'must be an element symbol');
+  }
   const s = r.selection;
   if (!s || typeof s !== 'object') bad('selection', 'missing');
   switch (s.kind) {
@@ -173,6 +182,7 @@ const PAPER_SOAP_COMMON = { nMax: 8, lMax: 8, sigma: 1, rbf: 'gto', periodic: tr
 export const CU211_PRESET: Recipe = {
   version: 1,
   name: 'Cu(211) 600 K, SOAP&LENS (paper)',
+  typeElements: { 1: 'Cu' },                                // §0: one species, Cu (the dump has numeric type 1)
   // §1: z - z_lo > 12 Å in frame 0 (900 atoms on the paper's slab); on the generated run the
   // learn fixture uses z > 2.28 Å as read, i.e. the top 900 atoms, hence 'top-by-z' 900.
   selection: { kind: 'top-by-z', count: 900, frame: 0 },
