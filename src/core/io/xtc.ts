@@ -191,14 +191,29 @@ class BitReader {
 const scratchBytes = new Float64Array(16); // module scratch for >52-bit triples; not re-entrant, no await inside users
 
 /**
+ * The value of n (1..24) bits read MSB-first as X, when the stream holds them as 8-bit groups
+ * least-significant group first (the last group may be shorter): formats.md §8.
+ */
+function groupsValue(x: number, n: number): number {
+  if (n <= 8) return x;
+  if (n <= 16) {
+    const r = n - 8;
+    return (x >>> r) | ((x & ((1 << r) - 1)) << 8);
+  }
+  const r = n - 16;
+  return (x >>> (n - 8)) | (((x >>> r) & 255) << 8) | ((x & ((1 << r) - 1)) << 16);
+}
+
+/**
  * Reads one mixed-radix triple of `nbits` bits with radices (s0,) s1, s2 into out[o..o+2]
  * (formats.md §8: 8-bit groups least-significant first, value = (n0 s1 + n1) s2 + n2).
  */
 function readTriple(r: BitReader, nbits: number, s1: number, s2: number, out: Int32Array, o: number): void {
-  if (nbits <= 52) {
-    let v = 0, mul = 1, left = nbits;
-    while (left > 8) { v += r.bits(8) * mul; mul *= 256; left -= 8; }
-    if (left > 0) v += r.bits(left) * mul;
+  if (nbits <= 48) {
+    // one or two reads of <= 24 bits instead of one per 8-bit group
+    let v: number;
+    if (nbits <= 24) v = groupsValue(r.bits(nbits), nbits);
+    else v = groupsValue(r.bits(24), 24) + groupsValue(r.bits(nbits - 24), nbits - 24) * 16777216;
     const n2 = v % s2; v = (v - n2) / s2;
     const n1 = v % s1;
     out[o] = (v - n1) / s1; out[o + 1] = n1; out[o + 2] = n2;
@@ -251,12 +266,20 @@ export function decompressXtc(buf: Uint8Array, start: number, nbytes: number, h:
   let i = 0, run = 0;
   while (i < n) {
     if (r.pos > end) fail(`${nbytes} compressed bytes for ${n} atoms`, `the data exhausted after ${i} atoms`, end);
+    let px: number, py: number, pz: number;
     if (large) {
-      t[0] = r.wide(bits0); t[1] = r.wide(bits1); t[2] = r.wide(bits2);
+      px = r.wide(bits0) + min0; py = r.wide(bits1) + min1; pz = r.wide(bits2) + min2;
+    } else if (bitsize <= 48) {
+      // inlined readTriple for the usual sizes
+      let v = bitsize <= 24 ? groupsValue(r.bits(bitsize), bitsize)
+        : groupsValue(r.bits(24), 24) + groupsValue(r.bits(bitsize - 24), bitsize - 24) * 16777216;
+      const a2 = v % size2; v = (v - a2) / size2;
+      const a1 = v % size1;
+      px = (v - a1) / size1 + min0; py = a1 + min1; pz = a2 + min2;
     } else {
       readTriple(r, bitsize, size1, size2, t, 0);
+      px = t[0] + min0; py = t[1] + min1; pz = t[2] + min2;
     }
-    let px = t[0] + min0, py = t[1] + min1, pz = t[2] + min2;
     let isSmaller = 0;
     if (r.bits(1) === 1) {
       run = r.bits(5);
@@ -266,8 +289,17 @@ export function decompressXtc(buf: Uint8Array, start: number, nbytes: number, h:
     if (run > 0) {
       if (i + 1 + run / 3 > n) fail(`at most ${n} atoms`, `a run of ${run / 3} small atoms after atom ${i}`, r.pos);
       for (let k = 0; k < run; k += 3) {
-        readTriple(r, smallidx, sizesmall, sizesmall, t, 3);
-        const sx = t[3] + px - smallnum, sy = t[4] + py - smallnum, sz = t[5] + pz - smallnum;
+        let d0: number, d1: number, d2: number;
+        if (smallidx <= 24) {
+          // hot path (water: most atoms), inlined: one read, then the mixed-radix split
+          let v = groupsValue(r.bits(smallidx), smallidx);
+          d2 = v % sizesmall; v = (v - d2) / sizesmall;
+          d1 = v % sizesmall; d0 = (v - d1) / sizesmall;
+        } else {
+          readTriple(r, smallidx, sizesmall, sizesmall, t, 3);
+          d0 = t[3]; d1 = t[4]; d2 = t[5];
+        }
+        const sx = d0 + px - smallnum, sy = d1 + py - smallnum, sz = d2 + pz - smallnum;
         if (k === 0) {
           // The encoder swapped the first small atom with the large one (water): emit it first.
           let o = 3 * i;
