@@ -4,12 +4,15 @@
  * Writes LENS (centres x columns, float64) as .npy; optionally the neighbour counts.
  */
 import { writeFile } from 'node:fs/promises';
-import { computeLens, trajectoryFrames } from '../../core/descriptors/lens/compute-lens.ts';
+import { resolve } from 'node:path';
+import { computeLens, trajectoryFrames, type LensResult } from '../../core/descriptors/lens/compute-lens.ts';
 import type { LensConvention } from '../../core/descriptors/lens/lens.ts';
 import { lensForward, smoothLens } from '../../core/descriptors/smoothing/postprocess.ts';
 import { openTrajectory } from '../../core/io/index.ts';
 import { writeNpy } from '../../core/io/npy.ts';
 import { fileSource } from '../node-source.ts';
+import { createNodePool } from '../../../workers/node-pool.ts';
+import { lensOnPool } from '../../../workers/lens-jobs.ts';
 
 export const usage = `usage: soaplens lens <trajectory> [topology] --cutoff R --out lens.npy [options]
 
@@ -32,6 +35,8 @@ LENS per atom and frame (lens-tsoap-smoothing.md §2-3), written as a float64 .n
                         for bit: float32 coordinates shifted by the box origin)
   --first N, --frames N frame range (default: all frames)
   --counts FILE         also write neighbour counts (centres x frames, int32 .npy)
+  --workers N           split the frames over N worker threads (default 0: this thread; LENS is fast,
+                        reading the file usually dominates)
   --out FILE            output .npy (required)`;
 
 /** Parses "0-899", "0,5,10-20" into sorted-as-given atom indices. */
@@ -54,12 +59,12 @@ interface Args {
   cutoff?: number; convention: LensConvention; delay: number;
   smooth?: [number, number]; clip: boolean; trim: boolean;
   centers?: string; universe?: string; first: number; frames?: number;
-  precision: 'float64' | 'mdanalysis-float32';
+  precision: 'float64' | 'mdanalysis-float32'; workers: number;
   counts?: string; out?: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { files: [], convention: 'soapify', delay: 1, clip: true, trim: true, first: 0, precision: 'float64' };
+  const a: Args = { files: [], convention: 'soapify', delay: 1, clip: true, trim: true, first: 0, precision: 'float64', workers: 0 };
   const num = (flag: string, v: string | undefined): number => {
     const x = Number(v);
     if (v === undefined || v.trim() === '' || !Number.isFinite(x)) throw new RangeError(`${flag} needs a number, got ${v === undefined ? 'nothing' : `"${v}"`}`);
@@ -94,6 +99,11 @@ function parseArgs(argv: string[]): Args {
       case '--first': a.first = num(f, val()); break;
       case '--frames': a.frames = num(f, val()); break;
       case '--counts': a.counts = val(); break;
+      case '--workers': {
+        const n = num(f, val());
+        if (!Number.isInteger(n) || n < 0) throw new RangeError(`--workers needs a whole number >= 0, got ${n}`);
+        a.workers = n; break;
+      }
       case '--out': a.out = val(); break;
       default:
         if (f.startsWith('--')) throw new RangeError(`unknown option ${f}`);
@@ -126,8 +136,32 @@ export async function run(argv: string[]): Promise<number> {
     const universe = a.universe ? parseIndexList(a.universe, traj.nAtoms, '--universe') : null;
     const t0 = performance.now();
     let lastPrint = 0;
-    const res = await computeLens(trajectoryFrames(traj, first, nFrames), traj.nAtoms, nFrames, traj.pbc,
-      { cutoff: a.cutoff, convention: a.convention, delay: a.delay, centres, universe, precision: a.precision }, {
+    const params = { cutoff: a.cutoff, convention: a.convention, delay: a.delay, centres, universe, precision: a.precision };
+    let res: LensResult;
+    if (a.workers > 0) {
+      const pool = createNodePool(a.workers);
+      const paths = a.files.map((f) => resolve(f));
+      try {
+        // Chunks read the `delay` frames before their range; shifting them to the window and zeroing
+        // the window's first soapify columns gives the same result as one pass over the window.
+        res = await lensOnPool(async (r) => {
+          const reply = await pool.run((api, job) => api.lensChunk(job, { sources: paths, first: first + r.first, count: r.count, params }));
+          if (reply.ok) reply.chunk.first -= first;
+          return reply;
+        }, nFrames, a.workers, params);
+      } finally {
+        await pool.dispose();
+      }
+      if (res.convention === 'soapify') {
+        for (let c = 0; c < res.nCentres; c++) {
+          for (let t = 0; t < Math.min(res.delay, nFrames); t++) {
+            const o = c * res.columns + t;
+            res.lens[o] = 0; res.numerator[o] = 0; res.denominator[o] = 0;
+          }
+        }
+      }
+    } else {
+      res = await computeLens(trajectoryFrames(traj, first, nFrames), traj.nAtoms, nFrames, traj.pbc, params, {
         onProgress: (p) => {
           const now = performance.now();
           if (process.stderr.isTTY && (now - lastPrint > 500 || p.done === p.total)) {
@@ -137,6 +171,7 @@ export async function run(argv: string[]): Promise<number> {
           }
         },
       });
+    }
     const secs = (performance.now() - t0) / 1000;
     let data = res.lens, cols = res.columns, note = '';
     if (a.smooth) {
@@ -150,7 +185,7 @@ export async function run(argv: string[]): Promise<number> {
     await writeFile(a.out, writeNpy(data, [res.nCentres, cols]));
     if (a.counts) await writeFile(a.counts, writeNpy(res.counts, [res.nCentres, res.nFrames]));
     console.log(`${traj.name}: LENS (${a.convention}, cutoff ${a.cutoff} Å, delay ${a.delay}) of ${res.nCentres} atoms over ` +
-      `${nFrames} frames in ${secs.toFixed(2)} s -> ${a.out} (${res.nCentres} x ${cols} float64${note})` +
+      `${nFrames} frames in ${secs.toFixed(2)} s${a.workers > 0 ? ` on ${a.workers} worker threads` : ''} -> ${a.out} (${res.nCentres} x ${cols} float64${note})` +
       (a.counts ? `; counts -> ${a.counts} (${res.nCentres} x ${res.nFrames} int32)` : ''));
     return 0;
   } finally {
