@@ -26,7 +26,7 @@ export function AtomPanel() {
           <Fragment key={k}><dt>{k}</dt><dd>{fmtNum(v[i])}</dd></Fragment>
         ))}
       </dl>
-      {picked !== null && <button type="button" className="secondary small" onClick={() => setPicked(null)}>Clear pick</button>}
+      {picked !== null && <button type="button" className="secondary small clear-pick" onClick={() => setPicked(null)}>Clear pick</button>}
     </div>
   );
 }

@@ -68,10 +68,12 @@ void main() {
   float spec = pow(max(dot(reflect(-L, n), -rd), 0.0), 48.0);
   vec3 base = vColor;
   if (vFlag > 0.5 && vFlag < 1.5) base = mix(base, vec3(0.35), 0.7);
+  // hovered atoms are lightened, the picked atom tinted magenta; both get a bright rim
+  if (vFlag > 2.5) base = mix(base, vec3(1.0, 0.2, 0.85), 0.6);
+  else if (vFlag > 1.5) base = mix(base, vec3(1.0), 0.4);
   vec3 col = base * (0.32 + 0.68 * diff) + vec3(0.28) * spec;
-  // hovered / picked atoms get a bright rim
   float rim = 1.0 - abs(dot(n, -rd));
-  if (vFlag > 1.5) col = mix(col, vFlag > 2.5 ? vec3(1.0, 0.2, 0.9) : vec3(1.0), smoothstep(0.45, 0.8, rim));
+  if (vFlag > 1.5) col = mix(col, vFlag > 2.5 ? vec3(1.0, 0.45, 0.95) : vec3(1.0), smoothstep(0.35, 0.75, rim));
   gl_FragColor = vec4(col, 1.0);
 }
 `;
