@@ -12,7 +12,7 @@ import { openTrajectory } from '../../core/io/index.ts';
 import { writeNpy } from '../../core/io/npy.ts';
 import { fileSource } from '../node-source.ts';
 import { createNodePool } from '../../../workers/node-pool.ts';
-import { lensOnPool } from '../../../workers/lens-jobs.ts';
+import { lensOnPool, type LensChunkReply } from '../../../workers/lens-jobs.ts';
 
 export const usage = `usage: soaplens lens <trajectory> [topology] --cutoff R --out lens.npy [options]
 
@@ -144,8 +144,8 @@ export async function run(argv: string[]): Promise<number> {
       try {
         // Chunks read the `delay` frames before their range; shifting them to the window and zeroing
         // the window's first soapify columns gives the same result as one pass over the window.
-        res = await lensOnPool(async (r) => {
-          const reply = await pool.run((api, job) => api.lensChunk(job, { sources: paths, first: first + r.first, count: r.count, params }));
+        res = await lensOnPool(async (r): Promise<LensChunkReply> => {
+          const reply = await pool.run<LensChunkReply>((api, job) => api.lensChunk(job, { sources: paths, first: first + r.first, count: r.count, params }));
           if (reply.ok) reply.chunk.first -= first;
           return reply;
         }, nFrames, a.workers, params);
