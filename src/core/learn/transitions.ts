@@ -91,3 +91,37 @@ export function relabel(labels: Int32Array, map: Int32Array, out = new Int32Arra
   }
   return out;
 }
+
+/** Runs of constant label per atom (pipeline.md §13). */
+export interface Residences {
+  /** Atom of each run (runs are listed atom by atom, in time order). */
+  atom: Int32Array;
+  label: Int32Array;
+  /**
+   * Length in frames (times the caller's frame spacing for a time). The first and the last run of
+   * each atom are cut by the trajectory ends and stored negative (SOAPify convention), so they can
+   * be excluded or flagged; an atom that never changes has one run, stored negative.
+   */
+  length: Int32Array;
+}
+
+/** Residence runs of frame-major labels (index = frame * nAtoms + atom). */
+export function residenceTimes(labels: Int32Array, nAtoms: number): Residences {
+  if (!Number.isInteger(nAtoms) || nAtoms < 1 || labels.length % nAtoms !== 0) {
+    throw new RangeError(`residenceTimes: ${labels.length} labels are not whole frames of ${nAtoms} atoms`);
+  }
+  const nFrames = labels.length / nAtoms;
+  const atom: number[] = [], label: number[] = [], length: number[] = [];
+  for (let a = 0; a < nAtoms && nFrames > 0; a++) {
+    let start = 0;
+    for (let t = 1; t <= nFrames; t++) {
+      if (t === nFrames || labels[t * nAtoms + a] !== labels[start * nAtoms + a]) {
+        const len = t - start;
+        const cut = start === 0 || t === nFrames;
+        atom.push(a); label.push(labels[start * nAtoms + a]); length.push(cut ? -len : len);
+        start = t;
+      }
+    }
+  }
+  return { atom: Int32Array.from(atom), label: Int32Array.from(label), length: Int32Array.from(length) };
+}

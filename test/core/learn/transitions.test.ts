@@ -1,6 +1,6 @@
 import { gunzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { relabel, transitionMatrix } from '../../../src/core/learn/transitions.ts';
+import { relabel, residenceTimes, transitionMatrix } from '../../../src/core/learn/transitions.ts';
 import { thresholdLabels } from '../../../src/core/learn/kmeans.ts';
 import { readShared, readSharedJson, readSharedNpy } from '../../helpers/shared.ts';
 import { cuLensValues } from './learn-fixtures.ts';
@@ -78,5 +78,15 @@ describe('transition matrices (pipeline.md §8)', () => {
     expect(Array.from(t.counts)).toEqual([0, 1, 0, 0, 0, 0, 0, 1, 0]);
     expect(() => transitionMatrix(new Int32Array(3), { nAtoms: 2 })).toThrow(RangeError);
     expect(Array.from(relabel(new Int32Array([0, 2, -1, 1]), new Int32Array([1, 0, 1])))).toEqual([1, 1, -1, 0]);
+  });
+
+  it('residence runs: interior runs positive, runs touching either end negative (pipeline.md §13)', () => {
+    // 2 atoms x 6 frames, frame-major; atom 0: 0 0 1 1 1 0, atom 1: 2 2 2 2 2 2
+    const l = new Int32Array([0, 2, 0, 2, 1, 2, 1, 2, 1, 2, 0, 2]);
+    const r = residenceTimes(l, 2);
+    expect(Array.from(r.atom)).toEqual([0, 0, 0, 1]);
+    expect(Array.from(r.label)).toEqual([0, 1, 0, 2]);
+    expect(Array.from(r.length)).toEqual([-2, 3, -1, -6]);
+    expect(() => residenceTimes(new Int32Array(3), 2)).toThrow(RangeError);
   });
 });
