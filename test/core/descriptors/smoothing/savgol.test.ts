@@ -79,6 +79,18 @@ describe('savgol modes constant and wrap (ndimage extension rules; not in the fi
       expect(Math.abs(y[i] - s)).toBeLessThanOrEqual(1e-15);
     }
   });
+  it('scipy 1.17.1 outputs for wrap and constant (printed by savgol_filter(x, W, P, mode, cval) on this x)', () => {
+    const cases: [number, number, SavgolMode, number, number[]][] = [
+      [4, 2, 'wrap', 0, [0.1499999999999999, 0.4187499999999998, 0.44374999999999976, 0.5499999999999998, 0.6874999999999998, 0.4312499999999998, 0.41874999999999984]],
+      [9, 3, 'wrap', 0, [0.3692640692640688, 0.33809523809523767, 0.4242424242424237, 0.4852813852813847, 0.56060606060606, 0.48961038961038905, 0.43290043290043234]],
+      [20, 2, 'wrap', 0, [0.46166666666666883, 0.42852272727272944, 0.44946969696969924, 0.4462121212121234, 0.4315909090909112, 0.4663636363636386, 0.41617424242424467]],
+      [6, 2, 'constant', 0.3, [0.3218749999999997, 0.29687499999999967, 0.4906249999999996, 0.5968749999999994, 0.5468749999999996, 0.5531249999999994, 0.3406249999999996]],
+      [5, 1, 'constant', 0, [0.21999999999999995, 0.25999999999999995, 0.4399999999999999, 0.45999999999999996, 0.5399999999999999, 0.3999999999999999, 0.36]],
+    ];
+    for (const [window, polyorder, mode, cval, want] of cases) {
+      expect(maxAbsDiff(savgolFilter(x, { window, polyorder, mode, cval }), want), `W${window} P${polyorder} ${mode}`).toBeLessThanOrEqual(TOL_SAVGOL_ABS);
+    }
+  });
   it('constant pads with cval', () => {
     const y = savgolFilter(x, { window: 4, polyorder: 1, mode: 'constant', cval: 2 });
     const h = savgolCoeffs(4, 1); // shift = ceil(4/2) - 1 = 1
