@@ -53,6 +53,10 @@ export function createTrajectoryController(store: StoreApi<AppState>, client: Pa
       reply = { ok: false, error: { kind: 'Error', message: e instanceof Error ? e.message : String(e), file: t.name } };
     }
     inflight = false;
+    if (reply.ok && reply.frame.positions.length !== 3 * t.nAtoms) {
+      reply = { ok: false, error: { kind: 'Error', file: t.name,
+        message: `frame ${index + 1} has ${reply.frame.positions.length / 3} atoms, the trajectory ${t.nAtoms}` } };
+    }
     if (reply.ok) {
       store.getState().receiveFrame(handle, index, reply.frame);
     } else if (store.getState().trajectory?.handle === handle) {

@@ -140,6 +140,17 @@ describe('trajectory controller', () => {
     expect(client.reads).toHaveLength(1);
   });
 
+  it('rejects a frame with the wrong atom count once instead of asking for it forever', async () => {
+    await openToy(1);
+    st().setFrameIndex(1);
+    client.reads[0].resolve({ ok: true, frame: frame(1, 2) });
+    await flush();
+    await flush();
+    expect(client.reads).toHaveLength(1);
+    expect(st().frameShown).toBe(0);
+    expect(st().errors[0].message).toBe('frame 2 has 2 atoms, the trajectory 3');
+  });
+
   it('plays by advancing only once the previous frame is on screen, and wraps around', async () => {
     await openToy(1, 3);
     st().setFps(20);

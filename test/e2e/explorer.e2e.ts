@@ -240,7 +240,9 @@ it('Open example loads the bundled trajectory from the page origin and plays it'
     const m = /^frame (\d+) \//.exec(document.querySelector('[data-testid=frame-counter]')?.textContent ?? '');
     return m !== null && Number(m[1]) >= n;
   }, 4);
-  await p.getByRole('button', { name: 'Pause' }).click();
+  // space pauses, also while the Play button has the focus (no second toggle by the button itself)
+  await p.keyboard.press(' ');
+  await p.getByRole('button', { name: 'Play' }).waitFor();
   const paused = await counter(p);
   await p.waitForTimeout(400);
   expect(await counter(p)).toBe(paused);

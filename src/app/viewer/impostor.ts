@@ -41,24 +41,22 @@ void main() {
 
 const FRAGMENT = /* glsl */ `
 uniform mat4 projectionMatrix;
-uniform float uOrtho;
 varying vec3 vColor;
 varying vec3 vCenter;
 varying vec3 vPoint;
 varying float vRadius;
 varying float vFlag;
 void main() {
-  // ray from the eye (perspective) or straight along -z (orthographic) through this fragment
-  vec3 ro = uOrtho > 0.5 ? vec3(vPoint.xy, 0.0) : vec3(0.0);
-  vec3 rd = uOrtho > 0.5 ? vec3(0.0, 0.0, -1.0) : normalize(vPoint);
-  vec3 oc = ro - vCenter;
+  // ray from the eye (the view-space origin) through this fragment
+  vec3 rd = normalize(vPoint);
+  vec3 oc = -vCenter;
   float b = dot(oc, rd);
   float c = dot(oc, oc) - vRadius * vRadius;
   float h = b * b - c;
   if (h < 0.0) discard;
   float s = sqrt(h);
   float t = -b - s;
-  vec3 hit = ro + rd * t;
+  vec3 hit = rd * t;
   vec3 n = normalize(hit - vCenter);
   vec4 clip = projectionMatrix * vec4(hit, 1.0);
   gl_FragDepth = 0.5 * (clip.z / clip.w) + 0.5;
@@ -108,7 +106,7 @@ export function createImpostors(n: number): ImpostorSet {
   const material = new THREE.ShaderMaterial({
     vertexShader: VERTEX,
     fragmentShader: FRAGMENT,
-    uniforms: { uScale: { value: 1 }, uOrtho: { value: 0 } },
+    uniforms: { uScale: { value: 1 } },
   });
   const mesh = new THREE.Mesh(geometry, material);
   // instances move every frame and the quad's own bounds say nothing about them
