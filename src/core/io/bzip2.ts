@@ -39,8 +39,8 @@ export class Bzip2Decoder {
   private streams = 0;
   private out = new Uint8Array(OUT_FLUSH);
   private outFill = 0;
-  private tt = new Int32Array(0);
-  private block = new Uint8Array(0);
+  private tt: Int32Array = new Int32Array(0);
+  private block: Uint8Array = new Uint8Array(0);
 
   constructor(private readonly file: string, private readonly onData: (chunk: Uint8Array) => void) {}
 
@@ -206,8 +206,8 @@ export class Bzip2Decoder {
       minLens[t] = minL; maxLens[t] = maxL;
     }
     // Huffman + MTF + RUNA/RUNB decoding into the BWT block.
-    if (this.block.length < this.blockMax) { this.block = new Uint8Array(this.blockMax); this.tt = new Int32Array(this.blockMax); }
-    const block = this.block;
+    // The block buffer grows by doubling (small files never allocate the 900 kB maximum).
+    let block: Uint8Array = this.block;
     const mtf = new Uint8Array(256);
     for (let i = 0; i < 256; i++) mtf[i] = i;
     const unzftab = new Int32Array(256);
@@ -242,6 +242,7 @@ export class Bzip2Decoder {
         if (n + runAcc > this.blockMax) this.fail(`a block of at most ${this.blockMax} bytes`, 'more data');
         const b = seqToUnseq[mtf[0]];
         unzftab[b] += runAcc;
+        if (n + runAcc > block.length) block = this.grow(n + runAcc, n);
         block.fill(b, n, n + runAcc);
         n += runAcc;
       }
@@ -254,12 +255,14 @@ export class Bzip2Decoder {
       if (n >= this.blockMax) this.fail(`a block of at most ${this.blockMax} bytes`, 'more data');
       const b = seqToUnseq[v2];
       unzftab[b]++;
+      if (n >= block.length) block = this.grow(n + 1, n);
       block[n++] = b;
     }
     if (origPtr >= n) this.fail(`origin pointer < ${n}`, String(origPtr));
     // Inverse BWT: tt[cumulative count of byte] = position.
     const cftab = new Int32Array(257);
     for (let i = 0; i < 256; i++) cftab[i + 1] = cftab[i] + unzftab[i];
+    if (this.tt.length < n) this.tt = new Int32Array(Math.min(this.blockMax, Math.max(n, 2 * this.tt.length)));
     const tt = this.tt;
     for (let i = 0; i < n; i++) tt[cftab[block[i]]++] = i;
     // Walk the BWT and undo the initial run-length stage (4 equal bytes + a repeat count).
@@ -282,6 +285,14 @@ export class Bzip2Decoder {
     crc = ~crc >>> 0;
     if (crc !== blockCrc) this.fail(`block CRC ${hex(blockCrc)}`, `computed ${hex(crc)} (corrupt data)`);
     this.combined = (((this.combined << 1) | (this.combined >>> 31)) ^ crc) >>> 0;
+  }
+
+  /** Grows the block buffer to at least `size` (doubling, capped at the block size), keeping n bytes. */
+  private grow(size: number, n: number): Uint8Array {
+    const grown = new Uint8Array(Math.min(this.blockMax, Math.max(size, 2 * this.block.length, 1 << 16)));
+    grown.set(this.block.subarray(0, n));
+    this.block = grown;
+    return grown;
   }
 
   private emit(b: number): void {

@@ -67,6 +67,10 @@ class BlockCollector {
       }
     }
   }
+  reset(): void {
+    this.cur = new Uint8Array(0);
+    this.fill = 0;
+  }
   finish(): Uint8Array[] {
     if (this.fill > 0) this.blocks.push(this.cur.slice(0, this.fill));
     this.fill = 0;
@@ -74,48 +78,122 @@ class BlockCollector {
   }
 }
 
-async function gunzipSource(src: ByteSource, o?: RunOptions): Promise<ByteSource> {
-  const out = new BlockCollector();
-  const report = createReporter(o, 'decompressing', src.size);
-  const g = new Gunzip((chunk) => out.push(chunk));
-  let pos = 0;
-  try {
-    while (pos < src.size) {
-      await checkpoint(o);
-      const chunk = await src.read(pos, Math.min(src.size, pos + READ_BYTES));
-      if (chunk.length === 0) break;
-      pos += chunk.length;
-      // fflate may keep a reference to the pushed chunk: give it its own copy.
-      g.push(chunk.slice(), pos >= src.size);
-      report(pos);
-    }
-  } catch (e) {
-    if (e instanceof FormatError || (e instanceof Error && e.name === 'CancelledError')) throw e;
-    throw new FormatError(src.name, { byte: pos }, 'valid gzip data', `corrupt or truncated gzip stream (${(e as Error).message})`);
+/** A push decoder: compressed chunks in, decompressed chunks out through the callback. */
+interface PushDecoder { push(chunk: Uint8Array, final: boolean): void }
+
+function makeDecoder(kind: 'gzip' | 'bzip2', file: string, onData: (d: Uint8Array) => void): PushDecoder {
+  if (kind === 'bzip2') {
+    const d = new Bzip2Decoder(file, onData);
+    return { push: (c, final) => { d.push(c, final); if (final) d.finish(); } };
   }
-  return chunkedSource(src.name, out.finish());
+  const g = new Gunzip((d) => onData(d));
+  return { push: (c, final) => g.push(c.slice(), final) }; // fflate may keep the chunk: own copy
 }
 
-async function bunzipSource(src: ByteSource, o?: RunOptions): Promise<ByteSource> {
+/** Runs `fn`, turning decoder exceptions into FormatErrors at the compressed byte `pos`. */
+function guard(kind: 'gzip' | 'bzip2', file: string, pos: number, fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof FormatError) throw e;
+    throw new FormatError(file, { byte: pos }, `valid ${kind} data`, `corrupt or truncated ${kind} stream (${(e as Error).message})`);
+  }
+}
+
+/**
+ * Default budget for holding a decompressed stream in memory. Beyond it the stream is
+ * re-decompressed on demand (StreamingDecompressed) instead of kept.
+ */
+export const DEFAULT_MEMORY_BYTES = 1 << 30;
+
+/**
+ * Bytes of decompressed output kept behind the last read in streaming mode (nearby frames stay
+ * cheap), at most a quarter of the memory budget.
+ */
+const WINDOW_BYTES = 16 << 20;
+
+/**
+ * A decompressed stream too large to keep: reads decompress forward from where the last read
+ * stopped (a sequential index pass or forward playback costs one pass); a read before the kept
+ * window restarts from the beginning of the compressed file (formats.md §0.4: "re-decompress
+ * sequentially when memory is short").
+ */
+class StreamingDecompressed implements ByteSource {
+  private chunks: Uint8Array[] = [];
+  private chunkStart: number[] = [];
+  private produced = 0;
+  private consumed = 0;
+  private dec: PushDecoder | null = null;
+
+  constructor(private readonly src: ByteSource, private readonly kind: 'gzip' | 'bzip2', readonly size: number,
+    private readonly window: number) {}
+
+  get name(): string { return this.src.name; }
+
+  private restart(): void {
+    this.chunks = []; this.chunkStart = []; this.produced = 0; this.consumed = 0;
+    this.dec = makeDecoder(this.kind, this.src.name, (d) => {
+      this.chunks.push(d.slice());
+      this.chunkStart.push(this.produced);
+      this.produced += d.length;
+    });
+  }
+
+  async read(start: number, end: number): Promise<Uint8Array> {
+    const s = Math.max(0, Math.min(this.size, Math.floor(start)));
+    const e = Math.max(s, Math.min(this.size, Math.floor(end)));
+    const windowStart = this.chunkStart.length ? this.chunkStart[0] : this.produced;
+    if (!this.dec || s < windowStart) this.restart();
+    while (this.produced < e && this.consumed < this.src.size) {
+      const chunk = await this.src.read(this.consumed, Math.min(this.src.size, this.consumed + READ_BYTES));
+      if (chunk.length === 0) break;
+      this.consumed += chunk.length;
+      guard(this.kind, this.src.name, this.consumed, () => this.dec!.push(chunk, this.consumed >= this.src.size));
+      // drop output that ends before this read and is outside the window
+      while (this.chunks.length > 1 && this.chunkStart[1] <= s && this.produced - this.chunkStart[1] > this.window) {
+        this.chunks.shift(); this.chunkStart.shift();
+      }
+    }
+    if (this.produced < e) {
+      throw new FormatError(this.src.name, { byte: this.consumed }, `${e} decompressed bytes`, `${this.produced} (file changed?)`);
+    }
+    const out = new Uint8Array(e - s);
+    for (let k = 0; k < this.chunks.length; k++) {
+      const cs = this.chunkStart[k], ce = cs + this.chunks[k].length;
+      if (ce <= s || cs >= e) continue;
+      const from = Math.max(s, cs), to = Math.min(e, ce);
+      out.set(this.chunks[k].subarray(from - cs, to - cs), from - s);
+    }
+    return out;
+  }
+}
+
+/**
+ * The decompressed view of `src` (or `src` itself when it is not compressed). One full pass
+ * decompresses the stream (progress stage "decompressing", cancellable). While the output stays
+ * within `memoryBytes` it is kept in memory; beyond, it is dropped and reads re-decompress.
+ */
+export async function decompressedSource(src: ByteSource, kind: Compression, o?: RunOptions,
+  memoryBytes = DEFAULT_MEMORY_BYTES): Promise<ByteSource> {
+  if (kind === 'none') return src;
   const out = new BlockCollector();
+  let keep = true;
+  let total = 0;
+  const dec = makeDecoder(kind, src.name, (d) => {
+    total += d.length;
+    if (!keep) return;
+    if (total > memoryBytes) { keep = false; out.blocks.length = 0; out.reset(); return; }
+    out.push(d);
+  });
   const report = createReporter(o, 'decompressing', src.size);
-  const dec = new Bzip2Decoder(src.name, (chunk) => out.push(chunk));
   let pos = 0;
   while (pos < src.size) {
     await checkpoint(o);
     const chunk = await src.read(pos, Math.min(src.size, pos + READ_BYTES));
     if (chunk.length === 0) break;
     pos += chunk.length;
-    dec.push(chunk, pos >= src.size);
+    guard(kind, src.name, pos, () => dec.push(chunk, pos >= src.size));
     report(pos);
   }
-  dec.finish();
-  return chunkedSource(src.name, out.finish());
-}
-
-/** The decompressed view of `src` (or `src` itself when it is not compressed). */
-export async function decompressedSource(src: ByteSource, kind: Compression, o?: RunOptions): Promise<ByteSource> {
-  if (kind === 'gzip') return gunzipSource(src, o);
-  if (kind === 'bzip2') return bunzipSource(src, o);
-  return src;
+  return keep ? chunkedSource(src.name, out.finish()) : new StreamingDecompressed(src, kind, total, Math.min(WINDOW_BYTES, Math.floor(memoryBytes / 4)));
 }

@@ -46,7 +46,7 @@ export async function sniffSource(src: ByteSource, o?: OpenOptions): Promise<Sni
   if (src.size === 0) throw new FormatError(src.name, { byte: 0 }, 'a non-empty file', 'an empty file');
   const rawHead = await src.read(0, HEAD_BYTES);
   const compression = detectCompression(rawHead, src.name);
-  const source = await decompressedSource(src, compression, o);
+  const source = await decompressedSource(src, compression, o, o?.memoryBytes);
   if (source.size === 0) throw new FormatError(src.name, { byte: 0 }, 'some data after decompression', 'an empty stream');
   const head = compression === 'none' ? rawHead : await source.read(0, HEAD_BYTES);
   let provider: FormatProvider;

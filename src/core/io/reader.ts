@@ -55,6 +55,11 @@ export interface OpenOptions extends RunOptions {
   lammpsCoordinates?: 'x' | 'xs' | 'xu' | 'xsu';
   /** User table type name -> element (LAMMPS numeric types without a data file), formats.md §0.3. */
   typeElements?: Record<string, string>;
+  /**
+   * Largest decompressed stream (.gz/.bz2) kept in memory (default 1 GiB); a larger one is
+   * re-decompressed on demand (forward reads continue, backward reads restart).
+   */
+  memoryBytes?: number;
   /** Byte budget of the decoded-frame cache (default DEFAULT_CACHE_BYTES). 0 disables it. */
   cacheBytes?: number;
 }
