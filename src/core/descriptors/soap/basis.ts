@@ -17,6 +17,9 @@ export interface GtoBasis {
   readonly gammas: Float64Array;
   /** beta^(l)_nk (pi/(eta+alpha_lk))^(3/2) (eta/(eta+alpha_lk))^l at (l*N + n)*N + k. */
   readonly coefs: Float64Array;
+  /** The distinct values of gammas (exactly equal ones merged), and for each l*N + k its index there. */
+  readonly uniqueGammas: Float64Array;
+  readonly gammaRow: Int32Array;
 }
 
 /** GTO basis of soap.md §4 for (rCut, N, L, sigma). */
@@ -45,7 +48,9 @@ export function gtoBasis(rCut: number, nMax: number, lMax: number, sigma: number
       for (let n = 0; n < N; n++) coefs[(l * N + n) * N + k] = beta[n * N + k] * c;
     }
   }
-  return { decayRadii: a, alphas, betas, gammas, coefs };
+  const uniq: number[] = [];
+  const gammaRow = Int32Array.from(gammas, (v) => { let i = uniq.indexOf(v); if (i < 0) { i = uniq.length; uniq.push(v); } return i; });
+  return { decayRadii: a, alphas, betas, gammas, coefs, uniqueGammas: Float64Array.from(uniq), gammaRow };
 }
 
 /** dscribe's polynomial quadrature order (soap.md §5). */

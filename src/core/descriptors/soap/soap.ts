@@ -233,9 +233,10 @@ function expandGto(plan: SoapPlan, g: GtoBasis, nl: NeighbourList, c: number, co
     solidHarmonics(ylm, tab, ax[e], ay[e], az[e], p, cap);
   }
   const nb = spStart[S];
-  const gam = g.gammas;
-  for (let lk = 0; lk < (L + 1) * N; lk++) {
-    const gk = gam[lk], row = lk * cap;
+  // One row per distinct exponent (alpha does not depend on l when a_k = 1: soap.md §4).
+  const gam = g.uniqueGammas, rowOf = g.gammaRow;
+  for (let u = 0; u < gam.length; u++) {
+    const gk = gam[u], row = u * cap;
     for (let p = 0; p < nb; p++) rad[row + p] = bw[p] * fastExp(-gk * br2[p]);
   }
   const prim = s.prim, cn = s.cnlm, coef = g.coefs;
@@ -243,11 +244,25 @@ function expandGto(plan: SoapPlan, g: GtoBasis, nl: NeighbourList, c: number, co
     const p0 = spStart[sp], p1 = spStart[sp + 1], base = sp * NLL;
     for (let l = 0; l <= L; l++) {
       const tl = 2 * l + 1, ll = l * l, blk = base + N * ll;
-      // Four radial rows at a time share each load of a harmonic row.
+      // 4 radial rows x 2 harmonic rows per pass: 6 loads feed 8 multiply-adds.
       let k = 0;
       for (; k + 3 < N; k += 4) {
-        const r0 = (l * N + k) * cap, r1 = r0 + cap, r2 = r1 + cap, r3 = r2 + cap;
-        for (let m = 0; m < tl; m++) {
+        const r0 = rowOf[l * N + k] * cap, r1 = rowOf[l * N + k + 1] * cap, r2 = rowOf[l * N + k + 2] * cap, r3 = rowOf[l * N + k + 3] * cap;
+        let m = 0;
+        for (; m + 1 < tl; m += 2) {
+          const y0 = (ll + m) * cap, y1 = y0 + cap;
+          let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+          for (let p = p0; p < p1; p++) {
+            const u = ylm[y0 + p], v = ylm[y1 + p];
+            const q0 = rad[r0 + p], q1 = rad[r1 + p], q2 = rad[r2 + p], q3 = rad[r3 + p];
+            a0 += q0 * u; a1 += q1 * u; a2 += q2 * u; a3 += q3 * u;
+            b0 += q0 * v; b1 += q1 * v; b2 += q2 * v; b3 += q3 * v;
+          }
+          const o = blk + k * tl + m;
+          prim[o] = a0; prim[o + tl] = a1; prim[o + 2 * tl] = a2; prim[o + 3 * tl] = a3;
+          prim[o + 1] = b0; prim[o + 1 + tl] = b1; prim[o + 1 + 2 * tl] = b2; prim[o + 1 + 3 * tl] = b3;
+        }
+        for (; m < tl; m++) {
           const yrow = (ll + m) * cap;
           let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
           for (let p = p0; p < p1; p++) {
@@ -262,7 +277,7 @@ function expandGto(plan: SoapPlan, g: GtoBasis, nl: NeighbourList, c: number, co
         }
       }
       for (; k < N; k++) {
-        const rrow = (l * N + k) * cap;
+        const rrow = rowOf[l * N + k] * cap;
         for (let m = 0; m < tl; m++) {
           const yrow = (ll + m) * cap;
           let a0 = 0;
