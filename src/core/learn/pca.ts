@@ -256,3 +256,28 @@ export function pcaProject(model: PcaModel, rows: Float64Array | Float32Array, n
   }
   return res;
 }
+
+/**
+ * scikit-learn 1.2's sign rule (svd_flip, u_based_decision; fixtures/learn/README.md): flips each
+ * component, and its score column, so that the score with the largest |value| (first on ties) is
+ * positive. Needs the scores of every row the model was fitted on (the projection pass).
+ * Modifies `model.components` and `scores` (nRows x model.k) in place; returns the flipped columns.
+ */
+export function applyScoreSignRule(model: PcaModel, scores: Float64Array, nRows: number): number[] {
+  const { k, dim } = model;
+  if (scores.length < nRows * k) throw new RangeError(`applyScoreSignRule: ${nRows} rows of ${k} scores need ${nRows * k} values`);
+  const flipped: number[] = [];
+  for (let c = 0; c < k; c++) {
+    let best = -1, v = 0;
+    for (let r = 0; r < nRows; r++) {
+      const a = Math.abs(scores[r * k + c]);
+      if (a > best) { best = a; v = scores[r * k + c]; }
+    }
+    if (v < 0) {
+      flipped.push(c);
+      for (let r = 0; r < nRows; r++) scores[r * k + c] = -scores[r * k + c];
+      for (let j = 0; j < dim; j++) model.components[c * dim + j] = -model.components[c * dim + j];
+    }
+  }
+  return flipped;
+}

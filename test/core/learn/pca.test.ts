@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPcaAccumulator, pcaAccumulate, pcaFinish, pcaMerge, pcaProject, pcaSpectrum, componentsForVariance,
-  pcaModelFromSpectrum } from '../../../src/core/learn/pca.ts';
+  pcaModelFromSpectrum, applyScoreSignRule } from '../../../src/core/learn/pca.ts';
 import { symmetricEigen } from '../../../src/core/learn/linalg.ts';
 import { seededRng } from '../../../src/core/learn/rng.ts';
 import { readSharedJson, readSharedNpy } from '../../helpers/shared.ts';
@@ -106,6 +106,19 @@ describe('streaming PCA on the real SOAP matrix (fixtures/learn/pca)', () => {
       for (let j = 1; j < D; j++) if (Math.abs(m8.components[k * D + j]) > Math.abs(m8.components[k * D + arg])) arg = j;
       expect(m8.components[k * D + arg]).toBeGreaterThan(0);
     }
+  });
+
+  it("scikit-learn's score sign rule reproduces the reference signs exactly (no per-column flip needed)", () => {
+    const comps = readSharedNpy('fixtures/learn/pca/components_first8.npy').data;
+    const scoresRef = readSharedNpy('fixtures/learn/pca/scores_first1000_first8.npy').data;
+    const m8 = pcaModelFromSpectrum(spectrum, { k: 8 });
+    const all = pcaProject(m8, x, n);
+    applyScoreSignRule(m8, all, n);
+    let wc = 0, ws = 0;
+    for (let i = 0; i < 8 * D; i++) wc = Math.max(wc, Math.abs(m8.components[i] - comps[i]));
+    for (let r = 0; r < 1000; r++) for (let c = 0; c < 8; c++) ws = Math.max(ws, Math.abs(all[r * 8 + c] - scoresRef[r * 8 + c]));
+    expect(wc).toBeLessThanOrEqual(TOL_COMPONENTS_ABS);
+    expect(ws).toBeLessThanOrEqual(TOL_SCORES_ABS);
   });
 
   it('is deterministic and chunking-independent within the tolerance', () => {

@@ -58,6 +58,17 @@ describe('scores -> labels -> transitions -> macro-clusters on the Cu(211) pipel
     });
   }
 
+  it('joint hard labels: noise becomes the last class of the reference matrix (transition_counts_hard_noise_last)', () => {
+    const hard = readSharedNpy('fixtures/learn/cu211_pipeline/joint_hdbscan_labels.npy').data as Int32Array;
+    const ref = readSharedJson<{ hdbscan: { joint: { transition_counts_hard_noise_last: number[][] } } }>('fixtures/learn/cu211_pipeline/pipeline.json');
+    const a = analyseLabels({ labels: hard, nClusters: 6, description: 'reference hard labels' }, N_ATOMS, N_FRAMES, params);
+    expect(a.transitions.k).toBe(7);
+    expect(Array.from(a.transitions.counts)).toEqual(ref.hdbscan.joint.transition_counts_hard_noise_last.flat());
+    expect(a.populations[6]).toBe(29882); // pipeline.json n_noise
+    expect(a.warnings[0]).toMatch(/noise/);
+    expect(a.macro.labels.every((l) => l >= 0 && l < a.macro.nMacro)).toBe(true);
+  });
+
   it('SOAP-only: micro-clusters 5 and 6 merge at the cut 1, and dragging the cut below 0.9644 separates them', () => {
     const labels = readSharedNpy('fixtures/learn/cu211_pipeline/soap_hdbscan_soft_labels.npy').data as Int32Array;
     const a = analyseLabels({ labels, nClusters: 7, description: 'ref' }, N_ATOMS, N_FRAMES, params);
