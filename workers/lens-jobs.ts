@@ -155,16 +155,28 @@ export class LensJobError extends Error {
 
 /**
  * Runs LENS over frames [0, nFrames) as `parts` chunks through `call` (one pool job per chunk,
- * e.g. `(r) => pool.run((api, job) => api.lensChunk(job, { ...request, ...r }))`) and merges them.
+ * e.g. `(r, onProgress) => pool.run((api, job) => api.lensChunk(job, { ...request, ...r }, proxy(onProgress)), signal)`)
+ * and merges them. Progress (stage "lens", frames done over all chunks) goes to o.onProgress.
  */
-export async function lensOnPool(call: (range: { first: number; count: number }) => Promise<LensChunkReply>,
-  nFrames: number, parts: number, params: LensParams): Promise<LensResult> {
-  const replies = await Promise.all(splitFrames(nFrames, parts).map((r) => call(r)));
+export async function lensOnPool(
+  call: (range: { first: number; count: number }, onProgress: (p: Progress) => void) => Promise<LensChunkReply>,
+  nFrames: number, parts: number, params: LensParams, o?: RunOptions): Promise<LensResult> {
+  o?.signal?.throwIfAborted();
+  const ranges = splitFrames(nFrames, parts);
+  const done = new Float64Array(ranges.length);
+  const report = createReporter(o, 'lens', nFrames);
+  const replies = await Promise.all(ranges.map((r, i) => call(r, (p) => {
+    done[i] = Math.min(p.done, r.count);
+    let s = 0;
+    for (const d of done) s += d;
+    report(s);
+  })));
   const chunks: LensChunk[] = [];
   for (const r of replies) {
     if (!r.ok) throw new LensJobError(isWorkerErrorData(r.error) ? r.error : { kind: 'Error', message: String(r.error) });
     chunks.push(r.chunk);
   }
+  report(nFrames);
   return mergeLensChunks(chunks, nFrames, params);
 }
 

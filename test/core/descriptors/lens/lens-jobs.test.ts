@@ -39,7 +39,10 @@ describe('LENS split into frame chunks (worker jobs) equals the whole run', () =
   it('through createLensJobs + lensOnPool: the fixture target *_exact_dcdcell', async () => {
     const jobs = createLensJobs({ open: () => Promise.resolve(water) });
     let job = 0;
-    const res = await lensOnPool((r) => jobs.lensChunk(++job, { sources: ['water'], ...r, params: { cutoff: 3.5 } }), 10, 3, { cutoff: 3.5 });
+    const seen: number[] = [];
+    const res = await lensOnPool((r, onProgress) => jobs.lensChunk(++job, { sources: ['water'], ...r, params: { cutoff: 3.5 } }, onProgress),
+      10, 3, { cutoff: 3.5 }, { onProgress: (p) => { expect(p.stage).toBe('lens'); seen.push(p.done); } });
+    expect(seen[seen.length - 1]).toBe(10);
     expect(Array.from(res.lens)).toEqual(fx.arrays.lens_exact_dcdcell.data);
     expect(Array.from(res.counts)).toEqual(fx.arrays.n_neighbours_exact_dcdcell.data);
   });
