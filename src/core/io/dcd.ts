@@ -215,6 +215,8 @@ export function decodeDcdFrame(h: DcdHeader, i: number, bytes: Uint8Array, base:
 
 /** Bytes enough for any sane header (84-byte record, titles, NATOM, free-atom list is read separately). */
 const HEAD_READ = 1 << 16;
+/** Second attempt: 1000 titles (80 kB) plus a free-atom list of up to ~16 M atoms. */
+const HEAD_READ_MAX = 64 << 20;
 
 /** Random access to a DCD file's frames. */
 export class DcdFile {
@@ -228,9 +230,9 @@ export class DcdFile {
     try {
       h = parseDcdHeader(head, src.name, src.size);
     } catch (e) {
-      // a long title or free-atom list: read the header again with everything up to the first frame
+      // a long title or free-atom list: read a larger head (never the whole of a big file)
       if (!(e instanceof FormatError) || head.length === src.size) throw e;
-      head = await src.read(0, src.size);
+      head = await src.read(0, Math.min(src.size, HEAD_READ_MAX));
       h = parseDcdHeader(head, src.name, src.size);
     }
     const f = new DcdFile(src, h);

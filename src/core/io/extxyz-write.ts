@@ -9,6 +9,8 @@
  * Output is produced frame by frame (`extxyzFrames` yields one string per frame), so exporting a
  * long trajectory never builds one giant string.
  */
+import { createReporter, throwIfCancelled, type RunOptions } from '../progress.ts';
+import type { Trajectory } from '../trajectory.ts';
 
 /** One per-atom column: `values` holds N x ncols values, atom-major. */
 export interface ExtxyzColumn {
@@ -133,4 +135,43 @@ export function writeExtxyz(frames: Iterable<ExtxyzFrame>, opts: ExtxyzWriteOpti
   let s = '';
   for (const t of extxyzFrames(frames, opts)) s += t;
   return s;
+}
+
+/** What to export from a loaded trajectory as extended XYZ. */
+export interface ExtxyzExportOptions extends RunOptions, ExtxyzWriteOptions {
+  /** Frame indices to write, in order (default: all). */
+  frames?: ArrayLike<number>;
+  /** Atom indices to write, in order (default: all). */
+  atoms?: ArrayLike<number>;
+  /** Extra per-atom columns for a frame (e.g. cluster, lens, pc1; pipeline.md §12), over all N atoms. */
+  columns?: (frame: number) => readonly ExtxyzColumn[];
+  /** Extra per-frame key=value pairs (e.g. { frame }). */
+  info?: (frame: number) => Record<string, number | string | boolean>;
+}
+
+/** A per-atom property name made into a valid column key (LAMMPS "c_pe[1]" -> "c_pe_1_"). */
+function columnName(name: string): string {
+  let k = name.replace(/[^A-Za-z0-9_\-.]/g, '_');
+  if (!/^[A-Za-z_]/.test(k)) k = `_${k}`;
+  return k === 'species' || k === 'pos' ? `${k}_` : k;
+}
+
+/**
+ * Streams the selected frames and atoms of a trajectory as extended XYZ text, one string per
+ * frame, with the file's per-atom properties as extra columns. Cancellable between frames.
+ */
+export async function* exportExtxyz(t: Trajectory, o: ExtxyzExportOptions = {}): AsyncGenerator<string> {
+  const frames = o.frames ?? Array.from({ length: t.nFrames }, (_, i) => i);
+  const report = createReporter(o, 'writing extended XYZ', frames.length);
+  for (let k = 0; k < frames.length; k++) {
+    throwIfCancelled(o);
+    const i = frames[k];
+    const f = await t.readFrame(i);
+    const props: ExtxyzColumn[] = Object.entries(f.properties ?? {}).map(([name, values]) => ({ name: columnName(name), type: 'R', values }));
+    yield writeExtxyzFrame({
+      species: t.species, positions: f.positions, cell: f.cell, pbc: f.cell ? t.pbc : undefined, origin: f.origin ?? null,
+      time: f.time, info: o.info?.(i), columns: [...props, ...(o.columns?.(i) ?? [])], atoms: o.atoms,
+    }, o);
+    report(k + 1);
+  }
 }

@@ -9,6 +9,8 @@
  * the small range adapts by one table step per large atom. Either magic can be written: 1995
  * (32-bit byte count) or 2023 (64-bit byte count, the large-system variant).
  */
+import { createReporter, throwIfCancelled, type RunOptions } from '../progress.ts';
+import type { Trajectory } from '../trajectory.ts';
 import { XTC_FIRSTIDX, XTC_LASTIDX, XTC_MAGIC_1995, XTC_MAGIC_2023, XTC_MAGICINTS, XTC_MAX_MIXED_RADIX_SIZE,
   XTC_UNCOMPRESSED_MAX_ATOMS, xtcTripleBits } from './xtc.ts';
 
@@ -267,4 +269,40 @@ function encodeXtcFrame(out: XdrOut, f: XtcWriteFrame, opts: XtcWriteOptions): v
   out.i32(smallidx);
   if (magic === XTC_MAGIC_1995) out.i32(data.length); else out.i64(data.length);
   out.opaque(data);
+}
+
+/** What to export from a loaded trajectory. */
+export interface TrajectoryExportOptions extends RunOptions {
+  /** Frame indices to write, in order (default: all). */
+  frames?: ArrayLike<number>;
+  /** Atom indices to write, in order (default: all). */
+  atoms?: ArrayLike<number>;
+}
+
+/** Positions of `atoms` (3 values each) picked from 3N positions. */
+export function pickAtoms(positions: ArrayLike<number>, atoms: ArrayLike<number> | undefined): ArrayLike<number> {
+  if (!atoms) return positions;
+  const n = positions.length / 3;
+  const out = new Float64Array(3 * atoms.length);
+  for (let j = 0; j < atoms.length; j++) {
+    const i = atoms[j];
+    if (!(i >= 0 && i < n) || !Number.isInteger(i)) throw new RangeError(`atom index ${i} out of range [0, ${n})`);
+    out[3 * j] = positions[3 * i]; out[3 * j + 1] = positions[3 * i + 1]; out[3 * j + 2] = positions[3 * i + 2];
+  }
+  return out;
+}
+
+/**
+ * Streams the selected frames and atoms of a trajectory as XTC, one Uint8Array per frame
+ * (concatenated they are the file; e.g. `new Blob(chunks)`). Cancellable between frames.
+ */
+export async function* exportXtc(t: Trajectory, o: TrajectoryExportOptions & XtcWriteOptions = {}): AsyncGenerator<Uint8Array> {
+  const frames = o.frames ?? Array.from({ length: t.nFrames }, (_, i) => i);
+  const report = createReporter(o, 'writing XTC', frames.length);
+  for (let k = 0; k < frames.length; k++) {
+    throwIfCancelled(o);
+    const f = await t.readFrame(frames[k]);
+    yield writeXtcFrame({ positions: pickAtoms(f.positions, o.atoms), cell: f.cell, step: f.step ?? frames[k], time: f.time ?? 0 }, o);
+    report(k + 1);
+  }
 }
