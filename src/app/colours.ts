@@ -33,10 +33,12 @@ const COVALENT_RADIUS: Record<string, number> = {
 export const BALL_SCALE = 0.85;
 const DEFAULT_COVALENT = 0.9;
 
+const ELEMENT_RGB = new Map<string, Rgb>(Object.entries(ELEMENT_HEX).map(([k, h]) => [k, hex(h)]));
+
+/** CPK-like colour of an element symbol (a shared array: do not modify it). */
 export function elementColour(species: string): Rgb {
   if (species === 'virtual') return VIRTUAL_RGB;
-  const h = ELEMENT_HEX[species];
-  return h === undefined ? FALLBACK : hex(h);
+  return ELEMENT_RGB.get(species) ?? FALLBACK;
 }
 
 export function elementRadius(species: string): number {
