@@ -58,6 +58,14 @@ describe('KMeans (Lloyd) from the given centres (fixtures/learn/gmm_kmeans)', ()
     expect(a.inertia).toBeLessThan(fx.kmeans.tol0.inertia_ * 1.1);
   });
 
+  it('an empty cluster takes the point farthest from its centre (scikit-learn relocation)', () => {
+    const m = lloyd({ x: new Float64Array([0, 1, 10, 11]), n: 4, dim: 1 }, new Float64Array([0, 100, 10.5]), 3, 300, 0);
+    expect(Array.from(m.centres)).toEqual([0, 1, 10.5]);
+    expect(Array.from(m.labels)).toEqual([0, 1, 2, 2]);
+    expect(m.inertia).toBe(0.5);
+    expect(m.converged).toBe(true);
+  });
+
   it('rejects bad parameters', async () => {
     await expect(fitKMeans(d, { k: 0, seed: 1 })).rejects.toThrow(RangeError);
     await expect(fitKMeans(d, { k: 3 })).rejects.toThrow(RangeError); // k-means++ needs a seed
