@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { FormatError } from '../../../../src/core/errors.ts';
-import { cellParameters } from '../../../../src/core/geometry/cell.ts';
+import { cellFromParameters, cellParameters } from '../../../../src/core/geometry/cell.ts';
 import { memorySource } from '../../../../src/core/io/binary-io.ts';
 import { bunzip2 } from '../../../../src/core/io/bzip2.ts';
-import { DcdFile, dcdFormat } from '../../../../src/core/io/dcd.ts';
+import { DcdFile, dcdCell, dcdFormat } from '../../../../src/core/io/dcd.ts';
 import { parsePsf } from '../../../../src/core/io/psf.ts';
 import { TrrFile, trrFormat } from '../../../../src/core/io/trr.ts';
 import { maxAbsDiff, readData } from './helpers.ts';
@@ -144,6 +144,49 @@ describe('DCD reader', () => {
       expect(frames[i].cell).toBeNull();
       expect(maxAbsDiff(frames[i].positions, ref[i].positions).max).toBe(0);
     }
+  });
+
+  it('fixed atoms (NAMNF > 0): later frames carry only free atoms, fixed ones keep frame-0 coordinates', async () => {
+    const u8 = readData(...DCD);
+    const recs = records(u8); // header, title, natom, then per frame: cell, X, Y, Z
+    const fixed = [0, 1, 2];
+    const free = Array.from({ length: 375 }, (_, i) => i).filter((i) => !fixed.includes(i));
+    const head = recs[0].slice();
+    new DataView(head.buffer).setInt32(36, fixed.length, true);
+    const freeRec = new Uint8Array(4 * free.length);
+    free.forEach((a, j) => new DataView(freeRec.buffer).setInt32(4 * j, a + 1, true));
+    const out: Uint8Array[] = [head, recs[1], recs[2], freeRec];
+    for (let f = 0; f < 10; f++) {
+      const base = 3 + 4 * f;
+      out.push(recs[base]);
+      for (let d = 1; d <= 3; d++) {
+        if (f === 0) { out.push(recs[base + d]); continue; }
+        const all = new DataView(recs[base + d].buffer);
+        const r = new Uint8Array(4 * free.length);
+        free.forEach((a, j) => new DataView(r.buffer).setFloat32(4 * j, all.getFloat32(4 * a, true), true));
+        out.push(r);
+      }
+    }
+    const ref = (await decodeAll(u8, 'all.dcd')).frames;
+    const { f, frames } = await decodeAll(emit(out, 4, true), 'fixed.dcd');
+    expect(f.header.nFixed).toBe(3);
+    expect(f.nFrames).toBe(10);
+    for (let k = 0; k < 10; k++) {
+      for (const a of free) for (let d = 0; d < 3; d++) expect(frames[k].positions[3 * a + d]).toBe(ref[k].positions[3 * a + d]);
+      for (const a of fixed) for (let d = 0; d < 3; d++) expect(frames[k].positions[3 * a + d]).toBe(ref[0].positions[3 * a + d]);
+    }
+  });
+
+  it('unit-cell slot conventions (formats.md §10): cosines, degrees, symmetric matrix, none', () => {
+    const [a, b, c, al, be, ga] = [30, 32, 34, 80, 95, 70];
+    const cos = (x: number) => Math.cos((x * Math.PI) / 180);
+    const want = cellFromParameters(a, b, c, al, be, ga);
+    // slots [A, gamma, B, beta, alpha, C]
+    expect(maxAbsDiff(dcdCell([a, cos(ga), b, cos(be), cos(al), c])!, want).max).toBeLessThan(1e-12);
+    expect(Array.from(dcdCell([a, ga, b, be, al, c])!)).toEqual(Array.from(want));
+    expect(Array.from(dcdCell([a, 0, b, 0, 0, c])!)).toEqual([a, 0, 0, 0, b, 0, 0, 0, c]); // cos 0 -> exactly 90
+    expect(Array.from(dcdCell([30, 1.5, 31, 2.5, -0.5, 32])!)).toEqual([30, 1.5, 2.5, 1.5, 31, -0.5, 2.5, -0.5, 32]);
+    expect(dcdCell([0, 0, 0, 0, 0, 0])).toBeNull();
   });
 
   it('a truncated file and a corrupt record marker give FormatErrors with frame and byte', async () => {
