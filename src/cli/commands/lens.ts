@@ -182,6 +182,7 @@ export async function run(argv: string[]): Promise<number> {
       data = sm.values; cols = sm.count;
       note = `, smoothed W=${W} P=${P}${a.clip ? ', clipped' : ''}${a.trim ? `, trimmed: column j = frame ${first + sm.firstFrame} + j` : ''}`;
     }
+    for (const n of res.notes ?? []) console.error(`soaplens lens: note: ${n}`);
     await writeFile(a.out, writeNpy(data, [res.nCentres, cols]));
     if (a.counts) await writeFile(a.counts, writeNpy(res.counts, [res.nCentres, res.nFrames]));
     console.log(`${traj.name}: LENS (${a.convention}, cutoff ${a.cutoff} Å, delay ${a.delay}) of ${res.nCentres} atoms over ` +

@@ -51,6 +51,13 @@ export interface LensResult {
   denominator: Int32Array;
   /** (nCentres x nFrames) coordination numbers, self excluded. */
   counts: Int32Array;
+  /** Differences from the reference implementation worth showing the user (lens-tsoap-smoothing.md §3). */
+  notes?: string[];
+}
+
+/** Tilt entries of a cell (off-diagonal) are all zero: the only boxes dynsight handles as such. */
+function isOrthorhombic(h: ArrayLike<number>): boolean {
+  return h[1] === 0 && h[2] === 0 && h[3] === 0 && h[5] === 0 && h[6] === 0 && h[7] === 0;
 }
 
 /** Universe mask over nAtoms from a list of atom indices (null = everybody). */
@@ -89,9 +96,11 @@ export async function computeLens(frames: Iterable<FrameData> | AsyncIterable<Fr
   const nl = createNeighbourList(nC * 64);
   const fo = createLensFrameOut(nC);
   const report = createReporter(o, 'lens', nFrames);
-  let t = 0;
+  let t = 0, noCell = 0, triclinic = 0;
   for await (const f of frames) {
     throwIfCancelled(o);
+    if (!f.cell) noCell++;
+    else if (!isOrthorhombic(f.cell)) triclinic++;
     if (t >= nFrames) break;
     if (f.positions.length !== 3 * nAtoms) throw new RangeError(`LENS: frame ${t} has ${f.positions.length / 3} atoms, expected ${nAtoms}`);
     const g = f32 ? mdanalysisFloat32Frame(f, f32.pos, f32.cell) : f;
@@ -110,6 +119,18 @@ export async function computeLens(frames: Iterable<FrameData> | AsyncIterable<Fr
     if (t % 16 === 0) await checkpoint(o);
   }
   if (t !== nFrames) throw new RangeError(`LENS: got ${t} frames, expected ${nFrames}`);
+  if (plan.convention === 'dynsight') {
+    const notes: string[] = [];
+    if (noCell > 0) {
+      notes.push(`${noCell} frame(s) have no cell: soaplens uses no periodic images there, dynsight would use the atoms' ` +
+        'bounding box x 1.01 as a periodic box (values can differ)');
+    }
+    if (triclinic > 0) {
+      notes.push(`${triclinic} frame(s) have a triclinic cell: soaplens uses the true triclinic minimum image, dynsight ` +
+        'uses the box lengths only (angles ignored; values can differ)');
+    }
+    if (notes.length) res.notes = notes;
+  }
   return res;
 }
 

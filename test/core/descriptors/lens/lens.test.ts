@@ -59,6 +59,9 @@ describe('LENS worked example (lens-tsoap-smoothing.md §4)', () => {
     const d = await computeLens(frames, 5, 4, [false, false, false], { cutoff: 1.5, centres, convention: 'dynsight' });
     expect(d.columns).toBe(3);
     expect(Array.from(d.lens)).toEqual([1 / 3, 1, 0]);
+    // §3: without a box dynsight would invent a periodic bounding box; the result says so.
+    expect(d.notes?.join(' ')).toMatch(/no cell/);
+    expect(s.notes).toBeUndefined();
   });
 });
 
@@ -192,6 +195,8 @@ describe('fixtures/lens case (b): 125 water oxygens, triclinic DCD cell, cutoff 
     const r = await computeLens(framesWith(fx.input.cell_matrix_mdadims_per_frame), 125, 10, [true, true, true], { cutoff: fx.params.cutoff });
     expect(countDiff(r.lens, fx.arrays.lens_exact_mdadims.data)).toBe(0);
     expect(countDiff(r.counts, fx.arrays.n_neighbours_exact_mdadims.data)).toBe(0);
+    const d = await computeLens(framesWith(fx.input.cell_matrix_mdadims_per_frame), 125, 10, [true, true, true], { cutoff: fx.params.cutoff, convention: 'dynsight' });
+    expect(d.notes?.join(' ')).toMatch(/triclinic/);
   });
 });
 
