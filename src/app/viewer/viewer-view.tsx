@@ -25,6 +25,14 @@ function centreOf(s: AppState): [number, number, number] {
   return lo[0] <= hi[0] ? [(lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, (lo[2] + hi[2]) / 2] : [0, 0, 0];
 }
 
+/** Species and id of the atom under the pointer, next to it. */
+function HoverTip() {
+  const t = useApp((s) => s.trajectory);
+  const i = useApp((s) => s.hovered);
+  if (!t || i === null || i >= t.nAtoms) return null;
+  return <span>{t.species[i]} · id {t.ids[i]}</span>;
+}
+
 /**
  * The 3D view. React renders only the canvas and its buttons; the AtomScene is fed from store
  * subscriptions (transient updates), so new frames, colours and highlights write instance buffers
@@ -33,6 +41,7 @@ function centreOf(s: AppState): [number, number, number] {
 export function ViewerView() {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const sceneRef = useRef<AtomScene | null>(null);
+  const tipRef = useRef<HTMLDivElement>(null);
   const empty = useApp((s) => s.trajectory === null);
 
   useEffect(() => {
@@ -105,6 +114,8 @@ export function ViewerView() {
     };
     const onMove = (e: PointerEvent) => {
       hoverAt = local(e);
+      // the tooltip follows the pointer by style only: no React render per mouse move
+      if (tipRef.current) tipRef.current.style.transform = `translate(${hoverAt[0] + 14}px, ${hoverAt[1] + 14}px)`;
       if (hoverRaf) return;
       hoverRaf = requestAnimationFrame(() => {
         hoverRaf = 0;
@@ -147,8 +158,9 @@ export function ViewerView() {
             Files are read in your browser and never uploaded.</p>
         </div>
       )}
+      <div ref={tipRef} className="hover-tip"><HoverTip /></div>
       <div className="viewer-tools">
-        <button type="button" onClick={() => sceneRef.current?.resetView()} title="Fit everything in view">Reset view</button>
+        <button type="button" onClick={() => sceneRef.current?.resetView()} disabled={empty} title="Fit everything in view">Reset view</button>
       </div>
     </div>
   );
