@@ -48,6 +48,46 @@ describe('H5MD', () => {
     }
   });
 
+  it('H5MD variants (file written here): nm units, fixed-interval time with offset, fixed edges, boundary attribute, string species', async () => {
+    const h5 = await loadH5wasm();
+    type W = { create_group(n: string): W; create_dataset(a: object): { create_attribute(n: string, v: unknown): void };
+      create_attribute(n: string, v: unknown): void; close(): void };
+    const WF = (h5 as unknown as { File: new (p: string, m: string) => W }).File;
+    const path = '/h5md-written.h5';
+    const w = new WF(path, 'w');
+    w.create_group('h5md').create_attribute('version', new Int32Array([1, 1]));
+    const g = w.create_group('particles').create_group('water');
+    const pos = g.create_group('position');
+    const xyz = Float64Array.from({ length: 4 * 3 * 3 }, (_, k) => 0.1 * k); // 4 frames, 3 atoms, nm
+    pos.create_dataset({ name: 'value', data: xyz, shape: [4, 3, 3] }).create_attribute('unit', 'nm');
+    const t = pos.create_dataset({ name: 'time', data: 0.5 });
+    t.create_attribute('offset', 10);
+    t.create_attribute('unit', 'ps');
+    pos.create_dataset({ name: 'step', data: 250 });
+    const box = g.create_group('box');
+    box.create_attribute('dimension', 3);
+    box.create_attribute('boundary', ['periodic', 'periodic', 'none']);
+    box.create_dataset({ name: 'edges', data: Float64Array.from([2, 3, 4]) }).create_attribute('unit', 'nm');
+    g.create_dataset({ name: 'species', data: ['OW', 'HW1', 'HW2'] });
+    w.close();
+    const f = new h5.File(path, 'r');
+    try {
+      const tr = readHdf5Trajectory(f, 'written.h5md');
+      expect(tr.nAtoms).toBe(3);
+      expect(tr.nFrames).toBe(4);
+      expect(tr.species).toEqual(['O', 'H', 'H']);
+      expect(tr.pbc).toEqual([true, true, false]);
+      const fr = await tr.readFrame(3);
+      expect(Array.from(fr.positions)).toEqual(Array.from(xyz.subarray(27, 36), (v) => v * 10));
+      expect(Array.from(fr.cell!)).toEqual([20, 0, 0, 0, 30, 0, 0, 0, 40]);
+      expect(fr.time).toBe(10 + 3 * 0.5);
+      expect(fr.step).toBe(750);
+      expect(tr.timestep).toBe(0.5);
+    } finally {
+      f.close();
+    }
+  });
+
   it('openTrajectory on cu.h5md (registry, sniffed by the HDF5 signature)', async () => {
     const t = await openTrajectory([bytesSource('cu.h5md', readData(...H5MD))]) as ClosableTrajectory;
     expect(t.format).toBe('h5md');
