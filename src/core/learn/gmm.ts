@@ -81,11 +81,14 @@ export function gmmWeightedLogProb(m: GmmModel, d: Dataset, out = new Float64Arr
   const { x, n } = d;
   const diff = new Float64Array(dim);
   const means = m.means, allPc = m.precisionsCholesky, weights = m.weights;
-  const pc = new Float64Array(dim * dim);
+  const pcT = new Float64Array(dim * dim); // transposed: row j = column j of the factor
   for (let c = 0; c < k; c++) {
-    for (let i = 0; i < dim * dim; i++) pc[i] = allPc[c * dim * dim + i];
+    const base0 = c * dim * dim;
     let logDet = 0;
-    for (let j = 0; j < dim; j++) logDet += Math.log(pc[j * dim + j]);
+    for (let i = 0; i < dim; i++) {
+      logDet += Math.log(allPc[base0 + i * dim + i]);
+      for (let j = 0; j < dim; j++) pcT[j * dim + i] = allPc[base0 + i * dim + j];
+    }
     const base = -0.5 * dim * LOG_2PI + logDet + Math.log(weights[c]);
     const mu = c * dim;
     for (let r = 0; r < n; r++) {
@@ -93,8 +96,9 @@ export function gmmWeightedLogProb(m: GmmModel, d: Dataset, out = new Float64Arr
       for (let j = 0; j < dim; j++) diff[j] = x[off + j] - means[mu + j];
       let q = 0;
       for (let j = 0; j < dim; j++) {
+        const row = j * dim;
         let y = 0;
-        for (let i = 0; i < dim; i++) y += diff[i] * pc[i * dim + j];
+        for (let i = 0; i < dim; i++) y += diff[i] * pcT[row + i];
         q += y * y;
       }
       out[r * k + c] = base - 0.5 * q;
@@ -146,6 +150,25 @@ export function gmmPredictProba(m: GmmModel, d: Dataset): Float64Array {
 /** argmax_c of the weighted log-probability (first on ties), scikit-learn predict. */
 export function gmmPredict(m: GmmModel, d: Dataset, out = new Int32Array(d.n)): Int32Array {
   return argmaxRows(gmmWeightedLogProb(m, d), d.n, m.k, out);
+}
+
+/**
+ * E-step in one pass: from weighted log-probabilities (n x k) writes responsibilities (linear
+ * scale) into `resp` and returns the mean log-likelihood. One exp per entry, one log per row.
+ */
+function responsibilities(wlp: Float64Array, n: number, k: number, resp: Float64Array): number {
+  let total = 0;
+  for (let r = 0; r < n; r++) {
+    const o = r * k;
+    let mx = -Infinity;
+    for (let c = 0; c < k; c++) if (wlp[o + c] > mx) mx = wlp[o + c];
+    let s = 0;
+    for (let c = 0; c < k; c++) { const e = Math.exp(wlp[o + c] - mx); resp[o + c] = e; s += e; }
+    const inv = 1 / s;
+    for (let c = 0; c < k; c++) resp[o + c] *= inv;
+    total += mx + Math.log(s);
+  }
+  return total / n;
 }
 
 function argmaxRows(a: Float64Array, n: number, k: number, out: Int32Array): Int32Array {
@@ -262,7 +285,7 @@ export async function fitGmm(d: Dataset, p: GmmParams, o?: RunOptions): Promise<
   if (!p.init && p.seed === undefined) throw new RangeError('GMM: KMeans initialisation needs a seed');
   const rng = seededRng(p.seed ?? 0);
   const report = createReporter(o, 'gmm', maxIter * nInit);
-  const wlp = new Float64Array(n * k);
+  const wlp = new Float64Array(n * k), resp = new Float64Array(n * k);
   let best: GmmModel | null = null;
   for (let run = 0; run < nInit; run++) {
     let m: GmmModel;
@@ -281,9 +304,8 @@ export async function fitGmm(d: Dataset, p: GmmParams, o?: RunOptions): Promise<
       if (o && it % 10 === 1) await checkpoint(o);
       const prev = lower;
       gmmWeightedLogProb(m, d, wlp);
-      lower = normaliseLogResp(wlp, n, k);
-      for (let i = 0; i < wlp.length; i++) wlp[i] = Math.exp(wlp[i]);
-      mStep(m, d, wlp, regCovar);
+      lower = responsibilities(wlp, n, k, resp);
+      mStep(m, d, resp, regCovar);
       m.nIter = it;
       report(run * maxIter + it);
       if (Math.abs(lower - prev) < tol) { m.converged = true; break; }
