@@ -53,6 +53,29 @@ describe('cli info', () => {
     expect(err.join('\n')).toBe('soaplens: bad.xyz (line 4): expected a number (position), found "x"');
   });
 
+  it('--check decodes every frame and reports a bad field in a later frame', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'soaplens-info-'));
+    const f = join(dir, 'late.xyz');
+    writeFileSync(f, '1\na\nCu 0 0 0\n1\nb\nCu 1 1 1\n1\nc\nCu 2 two 2\n');
+    let c = capture();
+    expect(await run([f])).toBe(0);
+    expect(c.out.join('\n')).toContain('frames:   3');
+    vi.restoreAllMocks();
+    c = capture();
+    expect(await run([f, '--check'])).toBe(1);
+    expect(c.err.join('\n')).toBe('soaplens: late.xyz (line 9): expected a number (position), found "two"');
+  });
+
+  it('--box-file gives a plain XYZ file a cell per frame', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'soaplens-info-'));
+    const f = join(dir, 'w.xyz'), b = join(dir, 'w.box');
+    writeFileSync(f, '1\na\nO 0 0 0\n1\nb\nO 1 1 1\n');
+    writeFileSync(b, '32 30 68.6\n32 30 68.7\n');
+    const { out } = capture();
+    expect(await run([f, '--box-file', b])).toBe(0);
+    expect(out.join('\n')).toContain('cell (frame 0): a 32 Å, b 30 Å, c 68.6 Å');
+  });
+
   it('exits 2 with the usage on no files or a bad option', async () => {
     const { err } = capture();
     expect(await run([])).toBe(2);

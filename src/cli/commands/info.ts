@@ -10,10 +10,14 @@ import { FORMATS } from '../../core/io/registry.ts';
 import { cellParameters } from '../../core/geometry/cell.ts';
 import type { Trajectory } from '../../core/trajectory.ts';
 import { fileSource } from '../node-source.ts';
+import { readBoxFile } from '../../core/io/box-file.ts';
 
 export const usage = `usage: soaplens info <file> [<file>...] [--format <id>] [--coords x|xs|xu|xsu] [--type-map 1=Cu,2=O]
+                    [--box a,b,c[,alpha,beta,gamma]] [--box-file <file>] [--check]
   Prints format, atoms, frames, species, first cell and time step of each trajectory.
   A coordinates file and its topology file (e.g. dump + LAMMPS data, XTC + GRO) are paired.
+  --box / --box-file give plain XYZ files a cell (one box, or one line per frame).
+  --check decodes every frame (field errors are otherwise found only when a frame is read).
   formats: ${FORMATS.map((f) => f.id).join(', ')}`;
 
 function fmt(x: number, digits = 6): string {
@@ -58,9 +62,13 @@ export async function describe(t: Trajectory): Promise<string> {
   return lines.join('\n');
 }
 
-function parseArgs(args: string[]): { files: string[]; o: OpenOptions } {
+interface Parsed { files: string[]; o: OpenOptions; boxFile?: string; check: boolean }
+
+function parseArgs(args: string[]): Parsed {
   const files: string[] = [];
   const o: OpenOptions = {};
+  let boxFile: string | undefined;
+  let check = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const value = () => {
@@ -80,14 +88,20 @@ function parseArgs(args: string[]): { files: string[]; o: OpenOptions } {
         if (!k || !v) throw new RangeError(`--type-map expects type=element pairs, not "${pair}"`);
         o.typeElements[k.trim()] = v.trim();
       }
-    } else if (a.startsWith('--')) throw new RangeError(`unknown option ${a}`);
+    } else if (a === '--box') {
+      const v = value().split(',').map(Number);
+      if ((v.length !== 3 && v.length !== 6) || v.some((x) => !Number.isFinite(x))) throw new RangeError('--box expects a,b,c or a,b,c,alpha,beta,gamma');
+      o.box = v;
+    } else if (a === '--box-file') boxFile = value();
+    else if (a === '--check') check = true;
+    else if (a.startsWith('--')) throw new RangeError(`unknown option ${a}`);
     else files.push(a);
   }
-  return { files, o };
+  return { files, o, boxFile, check };
 }
 
 export async function run(args: string[]): Promise<number> {
-  let parsed: { files: string[]; o: OpenOptions };
+  let parsed: Parsed;
   try {
     parsed = parseArgs(args);
   } catch (e) {
@@ -109,10 +123,27 @@ export async function run(args: string[]): Promise<number> {
     }
   }
   const out: string[] = [];
+  if (parsed.boxFile) {
+    const bf = await fileSource(parsed.boxFile);
+    try {
+      parsed.o.box = await readBoxFile(bf);
+    } catch (e) {
+      if (!(e instanceof FormatError)) throw e;
+      console.error(`soaplens: ${e.message}`);
+      return 1;
+    } finally {
+      await bf.close();
+    }
+  }
   for (const group of groupSources(sources)) {
     try {
-      const t = await openTrajectory(group, parsed.o);
-      out.push(await describe(t));
+      const t = await openTrajectory(group, { ...parsed.o, cacheBytes: parsed.check ? 0 : undefined });
+      let text = await describe(t);
+      if (parsed.check) {
+        for (let i = 0; i < t.nFrames; i++) await t.readFrame(i);
+        text += `\n  check: all ${t.nFrames} frames decoded`;
+      }
+      out.push(text);
     } catch (e) {
       if (e instanceof FormatError || e instanceof CancelledError || e instanceof RangeError) {
         console.error(`soaplens: ${e.message}`);

@@ -53,6 +53,11 @@ export interface OpenOptions extends RunOptions {
   format?: FormatId;
   /** LAMMPS dump coordinate family; default: the first present of x, xs, xu, xsu (formats.md §4). */
   lammpsCoordinates?: 'x' | 'xs' | 'xu' | 'xsu';
+  /**
+   * Box for files without one (plain XYZ, formats.md §3): one entry for all frames or one per
+   * frame, each [a, b, c] (orthogonal, Å) or [a, b, c, alpha, beta, gamma] (Å, degrees).
+   */
+  box?: number[] | number[][];
   /** User table type name -> element (LAMMPS numeric types without a data file), formats.md §0.3. */
   typeElements?: Record<string, string>;
   /**

@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openTrajectory } from '../../../src/core/io/index.ts';
 import { parseKeyValues } from '../../../src/core/io/formats/xyz.ts';
 import type { Trajectory } from '../../../src/core/trajectory.ts';
-import { formatErrorOf, openShared, readAll, sharedLines, textSource } from './io-helpers.ts';
+import { readBoxFile } from '../../../src/core/io/box-file.ts';
+import { formatErrorOf, openShared, readAll, sharedLines, sharedSource, textSource } from './io-helpers.ts';
 
 const AIMD = ['data', 'cu211', 'DynMetSurf_Cu211_AIMD_120atoms_1000frames.extxyz.gz'];
 const AU = ['data', 'generated', 'au309_ico_200K_gupta.xyz.gz'];
@@ -145,5 +146,33 @@ describe('extended XYZ dialect (formats.md §2, synthetic)', () => {
     e = await formatErrorOf(() => openTrajectory([textSource('b.xyz', lines.slice(0, 9).join('\n'))]));
     expect(e.at.line).toBe(10);
     expect(e.found).toBe('end of file');
+  });
+});
+
+describe('plain XYZ with a user box (formats.md §3)', () => {
+  const frames = (n: number) => Array.from({ length: n }, (_, k) => `1\nframe ${k}\nO ${k}.5 0 0`).join('\n') + '\n';
+
+  it('a constant box (lengths or lengths + angles) gives every frame a cell', async () => {
+    const t = await openTrajectory([textSource('w.xyz', frames(3))], { box: [10, 11, 12] });
+    expect(t.pbc).toEqual([true, true, true]);
+    expect(Array.from((await t.readFrame(2)).cell!)).toEqual([10, 0, 0, 0, 11, 0, 0, 0, 12]);
+    const u = await openTrajectory([textSource('w.xyz', frames(3))], { box: [10, 10, 10, 90, 90, 90] });
+    expect(Array.from((await u.readFrame(0)).cell!)).toEqual([10, 0, 0, 0, 10, 0, 0, 0, 10]);
+  });
+
+  it('a per-frame box file (the LENS TIP4P OW.box: 500 lines "32 30 ~68.6")', async () => {
+    const boxes = await readBoxFile(sharedSource('data', 'lens_reference_labels', 'LENS_TIP4P_OW.box'));
+    const lines = sharedLines('data', 'lens_reference_labels', 'LENS_TIP4P_OW.box');
+    expect(boxes.length).toBe(500);
+    expect(boxes[1]).toEqual(lines[1].trim().split(/\s+/).map(Number));
+    const t = await openTrajectory([textSource('w.xyz', frames(500))], { box: boxes });
+    const f = await t.readFrame(499);
+    expect(Array.from(f.cell!)).toEqual([boxes[499][0], 0, 0, 0, boxes[499][1], 0, 0, 0, boxes[499][2]]);
+    await expect(openTrajectory([textSource('w.xyz', frames(3))], { box: boxes })).rejects.toBeInstanceOf(RangeError);
+  });
+
+  it('a malformed box file is a FormatError naming the line', async () => {
+    const e = await formatErrorOf(() => readBoxFile(textSource('b.box', '32 30 68\n32 30\n')));
+    expect(e.at.line).toBe(2);
   });
 });

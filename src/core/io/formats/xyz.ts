@@ -12,6 +12,7 @@ import { Fields, LineReader, parseNumberText, type LineCursor } from '../text.ts
 import { FrameIndexBuilder } from '../frame-index.ts';
 import { checkFrame, eofError, frameCursor, headLines, intervalOf, lineError } from './common.ts';
 import { canonicalElement, elementFromName, elementFromNumber, UNKNOWN } from '../elements.ts';
+import { cellFromParameters } from '../../geometry/cell.ts';
 
 type Value = string | number | boolean;
 
@@ -231,6 +232,21 @@ function decodeAtoms(file: string, cur: LineCursor, n: number, d: Dialect, keepN
   return { positions, names, props };
 }
 
+/** Cells from the user's box option (one for all frames, or one per frame). */
+function userBoxes(box: number[] | number[][] | undefined, nFrames: number): Float64Array[] | null {
+  if (!box) return null;
+  const list = (Array.isArray(box[0]) ? box : [box]) as number[][];
+  if (list.length !== 1 && list.length !== nFrames) {
+    throw new RangeError(`box: give one box or one per frame (${nFrames}), not ${list.length}`);
+  }
+  return list.map((b) => {
+    if ((b.length !== 3 && b.length !== 6) || b.some((x) => !Number.isFinite(x))) {
+      throw new RangeError(`box: expected [a, b, c] or [a, b, c, alpha, beta, gamma], got [${b.join(', ')}]`);
+    }
+    return b.length === 3 ? new Float64Array([b[0], 0, 0, 0, b[1], 0, 0, 0, b[2]]) : cellFromParameters(b[0], b[1], b[2], b[3], b[4], b[5]);
+  });
+}
+
 async function openXyz(src: ByteSource, ctx: OpenContext, o?: RunOptions): Promise<Trajectory> {
   const file = src.name;
   const r = new LineReader(src, o);
@@ -279,10 +295,13 @@ async function openXyz(src: ByteSource, ctx: OpenContext, o?: RunOptions): Promi
   if (!d.extended) notes.push('plain XYZ: no cell (non-periodic)');
   const unknown = species.filter((s) => s === UNKNOWN).length;
   if (unknown) notes.push(`${unknown} atoms with unrecognised species names`);
-  void ctx;
+  const userCells = userBoxes(ctx.options.box, index.nFrames);
+  if (userCells && d.extended) throw new RangeError('a user box applies to plain XYZ files only (extended XYZ has Lattice)');
+  if (userCells) notes.push('cell from the user-supplied box');
 
-  const toFrame = (c: CommentInfo, rows: Rows): FrameData => {
-    const out: FrameData = { positions: rows.positions, cell: c.cell, origin: c.origin };
+  const toFrame = (c: CommentInfo, rows: Rows, i: number): FrameData => {
+    const cell = userCells ? userCells[userCells.length === 1 ? 0 : i].slice() : c.cell;
+    const out: FrameData = { positions: rows.positions, cell, origin: c.origin };
     if (c.time !== undefined) out.time = c.time;
     if (c.step !== undefined) out.step = c.step;
     if (d.props.length) {
@@ -295,7 +314,7 @@ async function openXyz(src: ByteSource, ctx: OpenContext, o?: RunOptions): Promi
   const readFrame = async (i: number): Promise<FrameData> => {
     checkFrame(i, index.nFrames);
     const { c, rows } = await decode(i, false);
-    return toFrame(c, rows);
+    return toFrame(c, rows, i);
   };
   const c0 = comments[0], c1 = comments[1];
   return {
@@ -306,7 +325,7 @@ async function openXyz(src: ByteSource, ctx: OpenContext, o?: RunOptions): Promi
     species,
     types: names,
     ids,
-    pbc: c0.pbc,
+    pbc: userCells ? [true, true, true] : c0.pbc,
     propertyNames: d.props.map((p) => p[1]),
     timestep: intervalOf(c0.time, c1?.time),
     stepInterval: intervalOf(c0.step, c1?.step),
