@@ -247,3 +247,21 @@ export async function soapLensOnPool(call: (req: SoapLensFrameRequest) => Promis
   }
   return next;
 }
+
+/** The slice of a pool this module needs (workers/pool.ts Pool<ComputeApi> fits). */
+export interface LensPoolLike {
+  readonly size: number;
+  run<T>(fn: (api: { lensChunk: LensJobs['lensChunk'] }, job: number) => Promise<T>, signal?: AbortSignal): Promise<T>;
+}
+
+/**
+ * LENS of a whole trajectory on a pool, for the explorer: the dropped files (Blobs) are opened by
+ * each worker, frames are split into one chunk per worker, results merged. `wrapProgress` is
+ * comlink's `proxy` (callbacks cannot be cloned). Colour atoms at frame t with lensAtFrame.
+ */
+export function lensForFiles(pool: LensPoolLike, sources: (Blob | string)[], nFrames: number,
+  params: LensParams & LensSelection, wrapProgress: (f: (p: Progress) => void) => (p: Progress) => void,
+  o?: RunOptions): Promise<LensResult> {
+  return lensOnPool((r, onProgress) => pool.run((api, job) => api.lensChunk(job, { sources, ...r, params }, wrapProgress(onProgress)), o?.signal),
+    nFrames, pool.size, params, o);
+}

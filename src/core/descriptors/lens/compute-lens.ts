@@ -235,3 +235,22 @@ export function mergeLensChunks(chunks: readonly LensChunk[], nFrames: number, p
   if (missing >= 0) throw new RangeError(`LENS: no chunk covers frame ${missing}`);
   return res;
 }
+
+/**
+ * Per-atom LENS at trajectory frame t for colouring (length nAtoms; atoms that are not centres get
+ * `fill`, default NaN = "no value"). soapify: the change (t - delay -> t), 0 for t < delay;
+ * dynsight: the change (t -> t + delay), NaN for the last delay frames. `centres` as given to computeLens.
+ */
+export function lensAtFrame(res: LensResult, t: number, nAtoms: number, centres: Int32Array | null = null,
+  out: Float64Array = new Float64Array(nAtoms), fill = Number.NaN): Float64Array {
+  if (!(Number.isInteger(t) && t >= 0 && t < res.nFrames)) throw new RangeError(`frame ${t} outside 0..${res.nFrames - 1}`);
+  if (centres && centres.length !== res.nCentres) throw new RangeError(`${centres.length} centres for a result of ${res.nCentres}`);
+  out.fill(fill, 0, nAtoms);
+  const col = t; // soapify: column t = change (t - delay -> t); dynsight: column t = change (t -> t + delay)
+  const valid = col < res.columns;
+  for (let c = 0; c < res.nCentres; c++) {
+    const a = centres ? centres[c] : c;
+    out[a] = valid ? res.lens[c * res.columns + col] : Number.NaN;
+  }
+  return out;
+}

@@ -1,10 +1,12 @@
+import { proxy } from 'comlink';
 import { describe, expect, it } from 'vitest';
 import {
-  computeLens, computeLensChunk, mergeLensChunks, splitFrames, type FrameSource,
+  computeLens, computeLensChunk, lensAtFrame, mergeLensChunks, splitFrames, type FrameSource,
 } from '../../../../src/core/descriptors/lens/compute-lens.ts';
 import type { FrameData } from '../../../../src/core/trajectory.ts';
-import { createLensJobs, lensOnPool } from '../../../../workers/lens-jobs.ts';
-import { readSharedJson } from '../../../helpers/shared.ts';
+import { createLensJobs, lensForFiles, lensOnPool, type LensPoolLike } from '../../../../workers/lens-jobs.ts';
+import { createNodePool } from '../../../../workers/node-pool.ts';
+import { readSharedJson, readSharedNpy, sharedPath } from '../../../helpers/shared.ts';
 
 interface WaterFixture {
   input: { oxygen_positions_per_frame: number[][][]; cell_matrix_dcdcell_per_frame: number[][][] };
@@ -58,5 +60,26 @@ describe('LENS split into frame chunks (worker jobs) equals the whole run', () =
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.kind).toBe('Cancelled');
     await expect(lensOnPool(() => Promise.resolve(bad), 10, 2, { cutoff: 3.5 })).rejects.toThrow(/frames 8/);
+  });
+});
+
+describe('LENS on real worker threads (Node compute pool)', () => {
+  it('lensForFiles on the dynsight toy (GRO + XTC paths) equals reference_toy_dynsight lens.npy; lensAtFrame picks a column', async () => {
+    const pool = createNodePool(2);
+    const pl: LensPoolLike = pool; // the real pool satisfies the slice lens-jobs needs
+    try {
+      const files = [sharedPath('data', 'reference_toy_dynsight', 'balls_7_nvt.xtc'), sharedPath('data', 'reference_toy_dynsight', 'balls_7_nvt.gro')];
+      let last = 0;
+      const res = await lensForFiles(pl, files, 201, { cutoff: 15, convention: 'dynsight' }, proxy, { onProgress: (p) => { last = p.done; } });
+      const ref = readSharedNpy('data', 'reference_toy_dynsight', 'lens.npy');
+      expect(res.columns).toBe(200);
+      expect(Array.from(res.lens)).toEqual(Array.from(ref.data));
+      expect(last).toBe(201);
+      const at = lensAtFrame(res, 5, 7);
+      for (let i = 0; i < 7; i++) expect(at[i]).toBe(ref.data[i * 200 + 5]);
+      expect(Number.isNaN(lensAtFrame(res, 200, 7)[0])).toBe(true); // no (200 -> 201) change
+    } finally {
+      await pool.dispose();
+    }
   });
 });
