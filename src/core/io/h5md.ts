@@ -177,10 +177,23 @@ export function isH5mdFile(f: Group): boolean {
 
 /** Reads an opened HDF5 file in whichever layout it has (H5MD or SOAPify), else a clear FormatError. */
 export function readHdf5Trajectory(f: H5File | Group, file: string, opts: H5mdOptions & { trajectory?: string } = {}): Trajectory {
-  if (isH5mdFile(f)) return readH5mdFile(f, file, opts);
-  if (isSoapifyFile(f)) return readSoapifyFile(f, file, opts);
-  throw new FormatError(file, {}, 'an H5MD file (h5md, particles groups) or a SOAPify file (Trajectories/<name>/{Types, Trajectory, Box})',
-    `an HDF5 file with top-level entries ${JSON.stringify(f.keys())} and no trajectory`);
+  const t = h5Try(file, 'HDF5 trajectory layout', () => {
+    if (isH5mdFile(f)) return readH5mdFile(f, file, opts);
+    if (isSoapifyFile(f)) return readSoapifyFile(f, file, opts);
+    throw new FormatError(file, {}, 'an H5MD file (h5md, particles groups) or a SOAPify file (Trajectories/<name>/{Types, Trajectory, Box})',
+      `an HDF5 file with top-level entries ${JSON.stringify(f.keys())} and no trajectory`);
+  });
+  // whatever the HDF5 library throws while reading a damaged frame becomes a FormatError too
+  const read = t.readFrame;
+  t.readFrame = async (i: number) => {
+    try {
+      return await read(i);
+    } catch (e) {
+      if (e instanceof FormatError || e instanceof RangeError) throw e;
+      throw new FormatError(file, { frame: i }, 'a readable frame', e instanceof Error ? e.message : String(e));
+    }
+  };
+  return t;
 }
 
 async function openHdf5(src: BinarySource, ctx: OpenContext, o?: RunOptions): Promise<ClosableTrajectory> {
