@@ -54,7 +54,7 @@ export function transitionMatrix(labels: Int32Array, p: TransitionParams): Trans
   }
   let kBase = p.nClasses ?? maxLabel + 1;
   if (maxLabel >= kBase) throw new RangeError(`transitions: label ${maxLabel} outside 0..${kBase - 1}`);
-  if (kBase < 1) kBase = 1;
+  if (kBase < 1 && !hasNoise) kBase = 1; // only noise: the matrix is just the noise class
   const k = hasNoise ? kBase + 1 : kBase;
   const counts = new Float64Array(k * k);
   let pairs = 0;

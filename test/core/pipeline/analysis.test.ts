@@ -152,6 +152,14 @@ describe('results helpers', () => {
     expect(s).toMatch(/time clustering: 1\.50 s/);
   });
 
+  it('a clustering that found nothing (all noise) still gives a 1 x 1 matrix and one macro-cluster', () => {
+    const a = analyseLabels({ labels: new Int32Array(6).fill(-1), nClusters: 0, description: 'no clusters' }, 2, 3, params);
+    expect(a.transitions.k).toBe(1);
+    expect(Array.from(a.transitions.counts)).toEqual([4]);
+    expect(a.macro.nMacro).toBe(1);
+    expect(Array.from(a.macro.labels)).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
   it('rejects inconsistent shapes and labels', async () => {
     await expect(analyseScores({ scores: new Float64Array(5), dim: 1, nAtoms: 2, nFrames: 3 }, params, fixedLabels(new Int32Array(6), 1))).rejects.toThrow(RangeError);
     expect(() => analyseLabels({ labels: new Int32Array([0, 2]), nClusters: 2, description: '' }, 1, 2, params)).toThrow(/nClusters/);
