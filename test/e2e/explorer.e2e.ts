@@ -36,6 +36,8 @@ async function openPage(): Promise<Page> {
   foreign = watchForeignRequests(page, base);
   pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  // console errors too: a shader that fails to compile only shows up there (three logs it)
+  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
   await page.goto(base);
   await page.getByRole('button', { name: 'Open example' }).waitFor();
   return page;
