@@ -101,16 +101,22 @@ export class LineReader {
   async skip(n: number): Promise<number> {
     let done = 0;
     while (done < n) {
-      const nl = this.buf.indexOf(NL, this.pos);
-      if (nl >= 0) {
-        this.pos = nl + 1;
-        this.line++;
-        done++;
-        continue;
+      // A plain byte loop: per-line indexOf calls cost more than they save on short lines.
+      const buf = this.buf, len = buf.length, before = done;
+      let p = this.pos, lineStart = p;
+      while (p < len) {
+        if (buf[p++] === NL) {
+          lineStart = p;
+          if (++done === n) break;
+        }
       }
+      this.line += done - before;
+      // keep an unterminated last line in the buffer: the next chunk continues it
+      this.pos = lineStart;
+      if (done === n) break;
       if (!(await this.more())) {
-        if (this.pos < this.buf.length) { this.pos = this.buf.length; this.line++; done++; }
-        return done;
+        if (this.pos < this.buf.length) { this.pos = this.buf.length; done++; this.line++; }
+        break;
       }
     }
     return done;
