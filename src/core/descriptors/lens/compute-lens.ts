@@ -170,11 +170,11 @@ export async function computeLensChunk(src: FrameSource, first: number, count: n
     throw new RangeError(`LENS: frames ${first}..${first + count - 1} outside 0..${src.nFrames - 1}`);
   }
   const start = Math.max(0, first - plan.delay);
-  const soapify = await computeLens(
+  const whole = await computeLens(
     (async function* () { for (let t = start; t < first + count; t++) yield await src.readFrame(t); })(),
-    src.nAtoms, first + count - start, src.pbc, { ...params, convention: plan.convention === 'dynsight' ? 'dynsight' : 'soapify' }, o);
-  // computeLens's soapify layout already is "end" aligned; re-align dynsight's (k -> k + delay) columns.
-  const nC = soapify.nCentres, local = first + count - start, skip = first - start;
+    src.nAtoms, first + count - start, src.pbc, params, o);
+  // The soapify layout already is "end" aligned; dynsight's columns (k -> k + delay) shift by delay.
+  const nC = whole.nCentres, local = first + count - start, skip = first - start;
   const chunk: LensChunk = {
     first, count, nCentres: nC, lens: new Float64Array(nC * count), numerator: new Int32Array(nC * count),
     denominator: new Int32Array(nC * count), counts: new Int32Array(nC * count),
@@ -182,13 +182,13 @@ export async function computeLensChunk(src: FrameSource, first: number, count: n
   for (let c = 0; c < nC; c++) {
     for (let k = 0; k < count; k++) {
       const lt = skip + k; // local frame index
-      chunk.counts[c * count + k] = soapify.counts[c * local + lt];
-      const col = soapify.convention === 'soapify' ? lt : lt - plan.delay;
-      if (col < 0 || col >= soapify.columns) continue;
-      const o2 = c * soapify.columns + col;
-      chunk.lens[c * count + k] = soapify.lens[o2];
-      chunk.numerator[c * count + k] = soapify.numerator[o2];
-      chunk.denominator[c * count + k] = soapify.denominator[o2];
+      chunk.counts[c * count + k] = whole.counts[c * local + lt];
+      const col = whole.convention === 'soapify' ? lt : lt - plan.delay;
+      if (col < 0 || col >= whole.columns) continue;
+      const o2 = c * whole.columns + col;
+      chunk.lens[c * count + k] = whole.lens[o2];
+      chunk.numerator[c * count + k] = whole.numerator[o2];
+      chunk.denominator[c * count + k] = whole.denominator[o2];
     }
   }
   return chunk;
