@@ -10,7 +10,7 @@ import type { RunOptions } from '../../progress.ts';
 import { Fields, LineReader, parseNumberText, type LineCursor } from '../text.ts';
 import { FrameIndexBuilder, type FrameIndex } from '../frame-index.ts';
 import { checkFrame, eofError, frameCursor, headLines, intervalOf, lineError } from './common.ts';
-import { canonicalElement, elementFromMass, UNKNOWN } from '../elements.ts';
+import { canonicalElement, elementFromMass, elementFromName, UNKNOWN } from '../elements.ts';
 
 type Family = 'x' | 'xs' | 'xu' | 'xsu';
 const FAMILIES: Family[] = ['x', 'xs', 'xu', 'xsu'];
@@ -343,6 +343,8 @@ async function openDump(src: ByteSource, ctx: OpenContext, o?: RunOptions): Prom
     else if (masses) s = elementFromMass(masses[k]);
     if (!s && ctx.topology && !ctx.topology.typeElements && ctx.topology.nAtoms === n) s = ctx.topology.species[k];
     if (!s && types && ctx.options.typeElements) s = ctx.options.typeElements[types[k]] ?? null;
+    // LAMMPS type labels (non-numeric types such as "Cu" or "OW") name the element themselves.
+    if (!s && types && !/^\d+$/.test(types[k])) { const e = elementFromName(types[k]); if (e !== UNKNOWN) s = e; }
     if (!s) { s = UNKNOWN; unknown++; }
     species[k] = s;
   }
