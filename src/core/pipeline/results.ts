@@ -69,3 +69,29 @@ export function summarise(r: Results): string {
   for (const w of [...r.warnings, ...a.warnings]) lines.push(`warning: ${w}`);
   return lines.join('\n');
 }
+
+/**
+ * The distinct ArrayBuffers under a plain-data value (Results, a PcaModel, an accumulator...), for
+ * comlink's transfer(value, buffers) so results leave a worker without a copy. Shared buffers
+ * (SharedArrayBuffer) are skipped: they cannot be transferred.
+ */
+export function transferablesOf(value: unknown): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  const seen = new Set<object>();
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null || seen.has(v)) continue;
+    seen.add(v);
+    if (ArrayBuffer.isView(v)) {
+      if (v.buffer instanceof ArrayBuffer) out.add(v.buffer);
+    } else if (v instanceof ArrayBuffer) {
+      out.add(v);
+    } else if (Array.isArray(v)) {
+      stack.push(...v);
+    } else {
+      stack.push(...Object.values(v));
+    }
+  }
+  return [...out];
+}

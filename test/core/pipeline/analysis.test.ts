@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyseLabels, analyseScores, macroStep } from '../../../src/core/pipeline/analysis.ts';
 import { clustererFor, fixedLabels } from '../../../src/core/pipeline/clusterers.ts';
 import { CU211_PRESET, ICE_PRESET } from '../../../src/core/pipeline/recipe.ts';
-import { rowIndex, rowLocation, summarise, type Results } from '../../../src/core/pipeline/results.ts';
+import { rowIndex, rowLocation, summarise, transferablesOf, type Results } from '../../../src/core/pipeline/results.ts';
 import { thresholdLabels } from '../../../src/core/learn/kmeans.ts';
 import { seededRng } from '../../../src/core/learn/rng.ts';
 import { readSharedJson, readSharedNpy } from '../../helpers/shared.ts';
@@ -150,6 +150,14 @@ describe('results helpers', () => {
     const s = summarise(r);
     expect(s).toMatch(/rows: 3 frames x 2 atoms = 6/);
     expect(s).toMatch(/time clustering: 1\.50 s/);
+    // every typed array's buffer, once each; structured clone with them transferred keeps the data
+    const bufs = transferablesOf(r);
+    expect(bufs).toContain(r.atoms.buffer);
+    expect(bufs).toContain(analysis.macro.tree.linkage.buffer);
+    expect(new Set(bufs).size).toBe(bufs.length);
+    const copy = structuredClone(r, { transfer: bufs });
+    expect(Array.from(copy.frames)).toEqual([10, 11, 12]);
+    expect(r.frames.length).toBe(0); // detached: moved, not copied
   });
 
   it('a clustering that found nothing (all noise) still gives a 1 x 1 matrix and one macro-cluster', () => {
