@@ -12,6 +12,11 @@ export interface ByteSource {
    * (always honour its byteOffset) and must be treated as read-only.
    */
   read(start: number, end: number): Promise<Uint8Array>;
+  /**
+   * The underlying File/Blob when there is one (blobSource). Lets HDF5 files be mounted read-only
+   * in a worker (h5wasm WORKERFS) and read in place instead of copied (binary-hdf5.ts).
+   */
+  readonly blob?: Blob;
 }
 
 function clampRange(size: number, start: number, end: number): [number, number] {
@@ -38,6 +43,7 @@ export function blobSource(blob: Blob, name?: string): ByteSource {
   return {
     name: n,
     size: blob.size,
+    blob,
     async read(start: number, end: number): Promise<Uint8Array> {
       const [s, e] = clampRange(blob.size, start, end);
       return new Uint8Array(await blob.slice(s, e).arrayBuffer());
