@@ -137,6 +137,17 @@ describe('neighbour sets from the shared neighbour list equal brute force', () =
       expect(got).toEqual(want[ci].filter((j) => universe[j] === 1));
     });
   });
+  it('cutoff tests: soapify d <= rc (inclusive), dynsight d^2 < (rc - 1e-6)^2 (§2, §3)', () => {
+    // Atom 1 exactly at 4 Å, atom 2 at 4 - 5e-7 Å, atom 3 at 4 - 2e-6 Å from atom 0 (no cell).
+    const pos = new Float64Array([0, 0, 0, 4, 0, 0, 0, 4 - 5e-7, 0, 0, 0, 4 - 2e-6]);
+    const nl = buildNeighbourList(createNeighbourList(), pos, 4, null, [false, false, false], 4, new Int32Array([0]), false);
+    const members = (convention: 'soapify' | 'dynsight') => {
+      const sets = buildNeighbourSets(planLens({ cutoff: 4, convention }), nl, new Int32Array([0]), 4, createNeighbourSets(), createLensScratch(4));
+      return Array.from(sets.members.subarray(0, sets.count)).sort();
+    };
+    expect(members('soapify')).toEqual([1, 2, 3]);
+    expect(members('dynsight')).toEqual([3]);
+  });
   it('rejects bad parameters', () => {
     expect(() => planLens({ cutoff: 0 })).toThrow(RangeError);
     expect(() => planLens({ cutoff: 6, delay: 0 })).toThrow(RangeError);
