@@ -6,9 +6,13 @@ import type { ParseClient } from './trajectory-controller.ts';
 /** A cancelled open gets this long to notice its AbortSignal before its worker is terminated. */
 export const CANCEL_GRACE_MS = 1500;
 
-interface Slot { worker: Worker; api: Remote<ParseApi> }
+/** One parse worker: its comlink proxy and a way to kill it. */
+export interface ParseSlot {
+  worker: { terminate(): void };
+  api: Remote<ParseApi> | ParseApi;
+}
 
-function spawn(): Slot {
+function spawnParseWorker(): ParseSlot {
   const worker = new Worker(new URL('../../workers/parse.worker.ts', import.meta.url), { type: 'module', name: 'parse' });
   return { worker, api: wrap<ParseApi>(worker) };
 }
@@ -19,9 +23,10 @@ function spawn(): Slot {
  * cancel() aborts the job inside the worker, and terminates the worker if it has not answered
  * within CANCEL_GRACE_MS.
  */
-export function createWorkerParseClient(): ParseClient {
-  const byJob = new Map<number, { slot: Slot; settle: (r: OpenReply) => void }>();
-  const byHandle = new Map<number, Slot>();
+export function createWorkerParseClient(spawn: () => ParseSlot = spawnParseWorker,
+  graceMs: number = CANCEL_GRACE_MS): ParseClient {
+  const byJob = new Map<number, { slot: ParseSlot; settle: (r: OpenReply) => void }>();
+  const byHandle = new Map<number, ParseSlot>();
   // handles are local to a worker; the client gives out its own, unique across workers
   const local = new Map<number, number>();
   let nextHandle = 1;
@@ -33,7 +38,7 @@ export function createWorkerParseClient(): ParseClient {
         let settled = false;
         const settle = (r: OpenReply) => { if (!settled) { settled = true; byJob.delete(job); resolve(r); } };
         byJob.set(job, { slot, settle });
-        slot.api.open(job, files, onProgress ? proxy(onProgress) : undefined).then((r) => {
+        Promise.resolve(slot.api.open(job, files, onProgress ? proxy(onProgress) : undefined)).then((r) => {
           if (settled) return;
           if (r.ok) {
             const handle = nextHandle++;
@@ -59,14 +64,14 @@ export function createWorkerParseClient(): ParseClient {
         if (!byJob.has(job)) return;
         j.slot.worker.terminate();
         j.settle({ ok: false, error: { kind: 'Cancelled', message: 'cancelled' } });
-      }, CANCEL_GRACE_MS);
+      }, graceMs);
     },
 
     async readFrame(handle: number, i: number): Promise<FrameReply> {
       const slot = byHandle.get(handle);
       const h = local.get(handle);
       if (!slot || h === undefined) return { ok: false, error: { kind: 'Error', message: `no open trajectory ${handle}` } };
-      return slot.api.readFrame(h, i);
+      return Promise.resolve(slot.api.readFrame(h, i));
     },
 
     close(handle: number): void {
