@@ -6,7 +6,7 @@
  */
 import { Gunzip } from 'fflate';
 import { FormatError } from '../errors.ts';
-import { checkpoint, createReporter, type RunOptions } from '../progress.ts';
+import { checkpoint, createReporter, throwIfCancelled, type RunOptions } from '../progress.ts';
 import { chunkedSource, type ByteSource } from './source.ts';
 import { Bzip2Decoder } from './bzip2.ts';
 
@@ -188,7 +188,9 @@ export async function decompressedSource(src: ByteSource, kind: Compression, o?:
   const report = createReporter(o, 'decompressing', src.size);
   let pos = 0;
   while (pos < src.size) {
-    await checkpoint(o);
+    // yield between chunks so a cancel can arrive; the first chunk only checks the signal
+    if (pos > 0) await checkpoint(o);
+    else throwIfCancelled(o);
     const chunk = await src.read(pos, Math.min(src.size, pos + READ_BYTES));
     if (chunk.length === 0) break;
     pos += chunk.length;

@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { FormatError } from '../../../src/core/errors.ts';
 import { openTrajectory } from '../../../src/core/io/index.ts';
 import { bytesSource } from '../../../src/core/io/source.ts';
+import { gzipSync } from 'node:zlib';
+import { readShared } from '../../helpers/shared.ts';
 import { readAll, seededRng, sharedLines } from './io-helpers.ts';
 
 const CASES_PER_READER = 1000;
@@ -158,5 +160,34 @@ describe('fuzz: every mutated input parses or raises FormatError', () => {
     const r = await fuzz('surface.pdb', text, 6);
     expect(r.parsed + r.rejected).toBe(CASES_PER_READER);
     expect(r.rejected).toBeGreaterThan(0);
+  });
+});
+
+/** Compressed containers: mutated .gz and .bz2 bytes decompress or raise FormatError. */
+const COMPRESSED_CASES = 300;
+
+async function fuzzBytes(name: string, bytes: Uint8Array, seed: number): Promise<number> {
+  const rng = seededRng(seed);
+  let rejected = 0;
+  for (let k = 0; k < COMPRESSED_CASES; k++) {
+    const b = bytes.slice(0, rng() < 0.3 ? Math.floor(rng() * bytes.length) : bytes.length);
+    const flips = rng() < 0.3 ? 0 : 1 + Math.floor(rng() * 4);
+    for (let f = 0; f < flips && b.length > 0; f++) b[Math.floor(rng() * b.length)] = Math.floor(rng() * 256);
+    try {
+      await readAll(await openTrajectory([bytesSource(name, b)], { cacheBytes: 0 }));
+    } catch (e) {
+      if (!(e instanceof FormatError)) throw new Error(`case ${k} of ${name} threw ${String(e)}`);
+      rejected++;
+    }
+  }
+  return rejected;
+}
+
+describe('fuzz: mutated compressed files decompress or raise FormatError', () => {
+  it('gzip (a GRO snippet) and bzip2 (the surface PDB)', async () => {
+    const lines = sharedLines('data', 'ice_water', 'dynsight_test_coex.gro');
+    const gro = new TextEncoder().encode([lines[0], '8', ...lines.slice(2, 10), lines[8194], ''].join('\n'));
+    expect(await fuzzBytes('coex.gro.gz', new Uint8Array(gzipSync(gro)), 7)).toBeGreaterThan(0);
+    expect(await fuzzBytes('surface.pdb.bz2', readShared('data', 'format_tests_mdanalysis', 'surface.pdb.bz2'), 8)).toBeGreaterThan(0);
   });
 });
