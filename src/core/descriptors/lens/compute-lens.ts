@@ -161,6 +161,8 @@ export interface LensChunk {
   numerator: Int32Array;
   denominator: Int32Array;
   counts: Int32Array;
+  /** LensResult.notes of this range (counts of frames are per chunk). */
+  notes?: string[];
 }
 
 export async function computeLensChunk(src: FrameSource, first: number, count: number,
@@ -179,6 +181,7 @@ export async function computeLensChunk(src: FrameSource, first: number, count: n
     first, count, nCentres: nC, lens: new Float64Array(nC * count), numerator: new Int32Array(nC * count),
     denominator: new Int32Array(nC * count), counts: new Int32Array(nC * count),
   };
+  if (whole.notes) chunk.notes = whole.notes;
   for (let c = 0; c < nC; c++) {
     for (let k = 0; k < count; k++) {
       const lt = skip + k; // local frame index
@@ -233,6 +236,8 @@ export function mergeLensChunks(chunks: readonly LensChunk[], nFrames: number, p
   }
   const missing = covered.indexOf(0);
   if (missing >= 0) throw new RangeError(`LENS: no chunk covers frame ${missing}`);
+  const notes = chunks.flatMap((c) => c.notes ?? []);
+  if (notes.length) res.notes = notes;
   return res;
 }
 
