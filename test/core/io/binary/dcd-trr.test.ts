@@ -214,6 +214,23 @@ describe('PSF topology', () => {
     expect(Array.from(psf.ids!.slice(0, 3))).toEqual([1, 2, 3]);
   });
 
+  it('PSF layouts: without segment id, EXT (wide) columns, zero-mass virtual sites, ions by mass', () => {
+    const text = ['PSF EXT', '', '       1 !NTITLE', '* test', '', '       5 !NATOM',
+      '         1 WAT      1        TIP4     OW       OT       0.000000       15.9994           0',
+      '         2 WAT      1        TIP4     HW1      HT       0.520000        1.0080           0',
+      '         3 WAT      1        TIP4     MW       LP      -1.040000        0.0000           0',
+      '       4    1 SOD  SOD  SOD     1.000000       22.9898           0',
+      '         5 ION      2        CLA      CLA      CLA     -1.000000       35.4500           0', ''].join('\n');
+    const psf = parsePsf(text, 'ext.psf');
+    expect(psf.nAtoms).toBe(5);
+    expect(psf.names).toEqual(['OW', 'HW1', 'MW', 'SOD', 'CLA']);
+    expect(psf.species).toEqual(['O', 'H', 'virtual', 'Na', 'Cl']);
+    expect(psf.masses[3]).toBe(22.9898);
+    // united-atom carbons keep their name element although CH2 weighs like N
+    const ua = parsePsf('PSF\n\n       2 !NATOM\n 1 A 1 HEX CH2 C2 0.0 14.027 0\n 2 A 1 HEX CH3 C3 0.0 15.035 0\n', 'ua.psf');
+    expect(ua.species).toEqual(['C', 'C']);
+  });
+
   it('a PSF without !NATOM or with a short atom section is a FormatError naming the line', () => {
     expect(() => parsePsf('PSF\n\n  1 !NTITLE\n* x\n', 'a.psf')).toThrow(FormatError);
     const e = (() => { try { parsePsf('PSF\n\n       3 !NATOM\n 1 S 1 R OH2 58 -0.8 15.9994 0\n', 'b.psf'); } catch (x) { return x; } })() as FormatError;

@@ -45,7 +45,7 @@ async function fuzz(name: string, original: Uint8Array, open: (u8: Uint8Array) =
 }
 
 describe('binary readers under fuzzing', () => {
-  it(`XTC (compressed frames): ${CASES} mutations`, async () => {
+  it(`XTC (compressed frames): ${CASES} mutations, and 300 of the 2023-magic variant`, async () => {
     // 3 frames x the first 300 atoms of the real dynsight coexistence XTC, re-encoded (the encoder
     // reproduces GROMACS byte for byte, xtc.test.ts), so the compressed decoder is what gets fuzzed
     const real = await XtcFile.open(memorySource('coex.xtc', readData('ice_water', 'dynsight_test_coex.xtc')));
@@ -56,6 +56,9 @@ describe('binary readers under fuzzing', () => {
     }
     const small = writeXtc(frames);
     await fuzz('f.xtc', small, (u8) => XtcFile.open(memorySource('f.xtc', u8)), 1);
+    // the same frames with the large-system magic (64-bit byte counts)
+    const large = writeXtc(frames, { magic: 2023 });
+    await fuzz('g.xtc', large, (u8) => XtcFile.open(memorySource('g.xtc', u8)), 5, 300);
   });
 
   it('XTC (uncompressed <= 9-atom frames, the real 7-ball file): 500 mutations', async () => {
