@@ -224,7 +224,14 @@ class XdrOut {
  */
 export function writeXtc(frames: Iterable<XtcWriteFrame>, opts: XtcWriteOptions = {}): Uint8Array {
   const out = new XdrOut();
-  for (const f of frames) encodeXtcFrame(out, f, opts);
+  let n = -1;
+  for (const f of frames) {
+    if (n >= 0 && f.positions.length !== 3 * n) {
+      throw new RangeError(`every XTC frame needs the same atom count: ${n}, then ${f.positions.length / 3}`);
+    }
+    n = f.positions.length / 3;
+    encodeXtcFrame(out, f, opts);
+  }
   return out.bytes();
 }
 

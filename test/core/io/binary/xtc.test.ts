@@ -184,6 +184,7 @@ describe('XTC errors', () => {
     expect(e1).toBeInstanceOf(FormatError);
     expect(e1.at).toEqual({ frame: 0, byte: 0 });
     expect(e1.expected).toMatch(/1995 or 2023/);
+    expect(() => writeXtc([{ positions: new Float64Array(30) }, { positions: new Float64Array(33) }])).toThrow(RangeError);
     const a = writeXtcFrame({ positions: new Float64Array(30) });
     const b = writeXtcFrame({ positions: new Float64Array(33) });
     const both = new Uint8Array(a.length + b.length); both.set(a); both.set(b, a.length);
