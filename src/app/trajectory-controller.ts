@@ -33,7 +33,6 @@ export function createTrajectoryController(store: StoreApi<AppState>, client: Pa
   timers: Timers = globalThis as unknown as Timers,
   fetchFn: (url: string) => Promise<Response> = (u) => fetch(u)): TrajectoryController {
   let inflight = false;
-  let failed: { handle: number; index: number } | null = null;
   let timer: unknown = null;
   let timerFps = 0;
 
@@ -42,7 +41,6 @@ export function createTrajectoryController(store: StoreApi<AppState>, client: Pa
     const s = store.getState();
     const t = s.trajectory;
     if (!t || s.frameIndex === s.frameShown) return;
-    if (failed && failed.handle === t.handle && failed.index === s.frameIndex) return;
     inflight = true;
     const handle = t.handle;
     const index = s.frameIndex;
@@ -60,9 +58,12 @@ export function createTrajectoryController(store: StoreApi<AppState>, client: Pa
     if (reply.ok) {
       store.getState().receiveFrame(handle, index, reply.frame);
     } else if (store.getState().trajectory?.handle === handle) {
-      failed = { handle, index };
-      store.getState().setPlaying(false);
-      store.getState().pushError(reply.error, `Could not read frame ${index + 1} of ${t.name}`);
+      // stop, say where, and go back to the frame on screen so the counter tells the truth (a
+      // later attempt at the same frame asks again and fails again: no retry loop)
+      const now = store.getState();
+      now.setPlaying(false);
+      now.pushError(reply.error, `Could not read frame ${index + 1} of ${t.name}`);
+      if (now.frameIndex === index && now.frameShown >= 0) now.setFrameIndex(now.frameShown);
     }
     void pumpFrames();
   }

@@ -126,7 +126,7 @@ describe('trajectory controller', () => {
     expect(client.reads.map((r) => [r.handle, r.i])).toEqual([[1, 2]]);
   });
 
-  it('reports a frame that fails to decode once, stops playing and does not retry in a loop', async () => {
+  it('reports a frame that fails to decode, stops playing, returns to the frame shown, no retry loop', async () => {
     await openToy(1);
     st().setPlaying(true);
     st().setFrameIndex(2);
@@ -136,8 +136,11 @@ describe('trajectory controller', () => {
     expect(st().errors).toHaveLength(1);
     expect(st().errors[0].title).toBe('Could not read frame 3 of toy.xyz');
     expect(st().frameShown).toBe(0); // the last good frame stays
+    expect(st().frameIndex).toBe(0); // and the counter says so
     await flush();
     expect(client.reads).toHaveLength(1);
+    st().setFrameIndex(2); // asking again asks the worker again, once
+    expect(client.reads).toHaveLength(2);
   });
 
   it('rejects a frame with the wrong atom count once instead of asking for it forever', async () => {
@@ -148,6 +151,7 @@ describe('trajectory controller', () => {
     await flush();
     expect(client.reads).toHaveLength(1);
     expect(st().frameShown).toBe(0);
+    expect(st().frameIndex).toBe(0);
     expect(st().errors[0].message).toBe('frame 2 has 2 atoms, the trajectory 3');
   });
 

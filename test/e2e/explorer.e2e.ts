@@ -148,6 +148,30 @@ it('a corrupted file shows file and line, and the earlier trajectory stays shown
   await expect(p.getByTestId('error').count()).resolves.toBe(0);
 });
 
+it('a frame that fails to decode later names its line; the last good frame stays on screen', async () => {
+  const lines = au309Xyz(AU_FRAMES).split('\n');
+  // frame 3 (0-based 2): its 10th atom gets a non-numeric x; 1-based line of that atom:
+  const BAD_LINE = 2 * (AU_ATOMS + 2) + 2 + 10;
+  const f = lines[BAD_LINE - 1].trim().split(/\s+/);
+  f[1] = 'x1.5';
+  lines[BAD_LINE - 1] = f.join(' ');
+  const p = await openPage();
+  await dropFiles(p, [{ name: 'au309_bad_frame3.xyz', bytes: Buffer.from(lines.join('\n'), 'latin1') }]);
+  await expectCounts(p, AU_ATOMS, AU_FRAMES);
+  await p.keyboard.press('ArrowRight');
+  await p.getByTestId('frame-counter').filter({ hasText: `frame 2 / ${AU_FRAMES}` }).waitFor();
+  await p.keyboard.press('ArrowRight');
+  const err = p.getByTestId('error');
+  await err.waitFor();
+  const msg = (await err.textContent()) ?? '';
+  expect(msg).toContain('frame 3');
+  expect(msg).toContain('au309_bad_frame3.xyz');
+  expect(msg).toContain(`line ${BAD_LINE}`);
+  await p.getByTestId('frame-counter').filter({ hasText: `frame 2 / ${AU_FRAMES}` }).waitFor();
+  const stats = await canvasStats(p);
+  expect(stats.distinct).toBeGreaterThanOrEqual(MIN_DISTINCT_COLOURS);
+});
+
 it('a long load shows progress and can be cancelled; the earlier trajectory stays', async () => {
   const p = await openPage();
   await dropFiles(p, [{ name: 'au309_cut.xyz', bytes: Buffer.from(au309Xyz(AU_FRAMES), 'latin1') }]);
