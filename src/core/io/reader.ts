@@ -4,19 +4,25 @@
  * decompresses, sniffs, pairs topology with coordinates and wraps the result in a frame cache.
  *
  * How to add a format (e.g. XTC):
- * 1. Write `formats/xtc.ts` exporting a `FormatProvider` with `role: 'trajectory'`.
- * 2. `sniff(head, name)`: cheap test on the first bytes (up to HEAD_BYTES) and the file name
- *    (compression suffixes already removed). Return true only when confident; magic bytes first.
+ * 1. Export a `FormatProvider` (say `xtcFormat` from xtc.ts or formats/xtc.ts) with
+ *    `role: 'trajectory'` (coordinates only), or 'both' / 'topology' if it can name atoms.
+ * 2. `sniff(head, name)`: cheap test on the first bytes (up to HEAD_BYTES, already decompressed)
+ *    and the file name (compression suffix removed). Return true only when confident; magic bytes
+ *    first. When several providers accept a file, the extension decides.
  * 3. `open(src, ctx, o)`: one streaming pass over `src` building a frame index (byte offset of each
  *    frame: for XTC read the frame header and skip the compressed block by its byte count). Report
- *    progress in bytes and honour cancellation (use `checkpoint(o)` between chunks; CancelledError
- *    propagates unchanged). Species, names and ids come from `ctx.topology` (a GRO/PDB/PSF/LAMMPS
- *    data companion, already checked by nobody: compare its nAtoms with yours and throw a
- *    FormatError on mismatch); without one, use "X" species and say so in `notes`.
+ *    progress in bytes (`createReporter(o, stage, src.size)`) and honour cancellation
+ *    (`checkpoint(o)` between chunks; CancelledError propagates unchanged). Species, names and ids
+ *    come from `ctx.topology` (a GRO/PDB/PSF/LAMMPS-data companion opened through its provider's
+ *    `readTopology`); openTrajectory rejects a topology whose nAtoms differs from yours, but say
+ *    which file is at fault yourself if you can. Without one, use "X" species and say so in `notes`.
  *    Return a `Trajectory` whose `readFrame(i)` reads bytes [start_i, end_i) with `src.read` and
- *    decodes them: positions in Å (nm x 10), cell rows in Å or null, time in ps, step.
+ *    decodes them into fresh arrays: positions Float64Array(3N) in Å (nm x 10), cell rows in Å
+ *    or null, time in ps, step. Do not cache: openTrajectory wraps readFrame with a bounds check
+ *    (RangeError) and a byte-budgeted LRU that hands out copies.
  *    Errors: FormatError(src.name, { frame: i, byte: absoluteOffset }, expected, found).
- * 4. Append the provider to `FORMATS` in registry.ts. Nothing else changes.
+ * 4. Append the provider to `FORMATS` in registry.ts. Nothing else changes: openTrajectory, the
+ *    app, the CLI and the workers pick it up.
  *
  * Errors and laziness for text formats (decided here): the index pass checks the frame
  * structure (headers, declared atom counts, number of lines per frame, consistent atom count
