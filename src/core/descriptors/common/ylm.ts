@@ -15,73 +15,84 @@
 
 export interface YlmTable {
   readonly lMax: number;
-  /** Per (l, m >= 0) at index l*(l+1)/2 + m: normalisation N_lm, times sqrt(2) for m > 0. */
-  readonly norm: Float64Array;
-  /** Recurrence coefficients for Q_l^m, l >= m + 2: (2l-1)/(l-m) and (l+m-1)/(l-m). */
-  readonly ca: Float64Array;
-  readonly cb: Float64Array;
-  /** Scratch: Q_l^m (index l*(l+1)/2 + m), cos-part C_m and sin-part S_m of (x + i y)^m. */
-  readonly q: Float64Array;
-  readonly cm: Float64Array;
-  readonly sm: Float64Array;
+  /**
+   * Recurrence of the normalised Pbar_l^m = N_lm Q_l^m at index l*(l+1)/2 + m (l >= m + 2):
+   * Pbar_l^m = a z Pbar_{l-1}^m - b r² Pbar_{l-2}^m.
+   */
+  readonly a: Float64Array;
+  readonly b: Float64Array;
+  /** Diagonal ratios Pbar_m^m / Pbar_{m-1}^{m-1} = sqrt((2m+1)/(2m)), m = 1..lMax. */
+  readonly diag: Float64Array;
 }
 
 /** Precomputes the constants of the recurrence for degrees 0..lMax (lMax <= 40). */
 export function createYlmTable(lMax: number): YlmTable {
   if (!Number.isInteger(lMax) || lMax < 0 || lMax > 40) throw new RangeError(`lMax must be an integer in 0..40, got ${lMax}`);
   const size = ((lMax + 1) * (lMax + 2)) / 2;
-  const norm = new Float64Array(size), ca = new Float64Array(size), cb = new Float64Array(size);
+  const norm = new Float64Array(size), a = new Float64Array(size), b = new Float64Array(size);
   for (let l = 0; l <= lMax; l++) {
     for (let m = 0; m <= l; m++) {
       // (l-m)!/(l+m)! as a product, to stay finite for large l.
       let ratio = 1;
       for (let k = l - m + 1; k <= l + m; k++) ratio /= k;
-      const i = (l * (l + 1)) / 2 + m;
-      norm[i] = Math.sqrt(((2 * l + 1) / (4 * Math.PI)) * ratio) * (m > 0 ? Math.SQRT2 : 1);
-      if (l >= m + 2) { ca[i] = (2 * l - 1) / (l - m); cb[i] = (l + m - 1) / (l - m); }
+      norm[(l * (l + 1)) / 2 + m] = Math.sqrt(((2 * l + 1) / (4 * Math.PI)) * ratio);
     }
   }
-  return { lMax, norm, ca, cb, q: new Float64Array(size), cm: new Float64Array(lMax + 1), sm: new Float64Array(lMax + 1) };
+  const tri = (l: number, m: number) => (l * (l + 1)) / 2 + m;
+  for (let l = 2; l <= lMax; l++) {
+    for (let m = 0; m <= l - 2; m++) {
+      a[tri(l, m)] = ((2 * l - 1) / (l - m)) * (norm[tri(l, m)] / norm[tri(l - 1, m)]);
+      b[tri(l, m)] = ((l + m - 1) / (l - m)) * (norm[tri(l, m)] / norm[tri(l - 2, m)]);
+    }
+  }
+  const diag = new Float64Array(lMax + 1);
+  for (let m = 1; m <= lMax; m++) diag[m] = Math.sqrt((2 * m + 1) / (2 * m));
+  return { lMax, a, b, diag };
 }
+
+const Y00 = 1 / (2 * Math.sqrt(Math.PI));
 
 /**
  * Writes r^l Y_lm(rhat) for l = 0..t.lMax into out[outOffset + (l*l + l + m)*stride] ((lMax+1)²
- * values) for the vector (x, y, z) in Å. No allocation; uses the table's scratch (one table per
- * thread). stride > 1 fills one column of a column-major batch.
+ * values) for the vector (x, y, z) in Å. No allocation. stride > 1 fills one column of a
+ * column-major batch.
+ *
+ * Q_l^m(z, r²) = r^(l-m) P_l^m(z/r)/sin^m obeys Q_m^m = (2m-1)!!, Q_{m+1}^m = (2m+1) z Q_m^m,
+ * Q_l^m = ((2l-1) z Q_{l-1}^m - (l+m-1) r² Q_{l-2}^m)/(l-m); here it runs normalised, one m at a
+ * time in registers, times (x + i y)^m = C_m + i S_m.
  */
 export function solidHarmonics(out: Float64Array, t: YlmTable, x: number, y: number, z: number, outOffset = 0, stride = 1): void {
-  const L = t.lMax, q = t.q, cm = t.cm, sm = t.sm, norm = t.norm, ca = t.ca, cb = t.cb;
+  const L = t.lMax, ta = t.a, tb = t.b, diag = t.diag;
   const r2 = x * x + y * y + z * z;
-  // Q_l^m(z, r²) = r^(l-m) P_l^m(z/r) / sin^m: Q_m^m = (2m-1)!!, Q_{m+1}^m = (2m+1) z Q_m^m,
-  // Q_l^m = ((2l-1) z Q_{l-1}^m - (l+m-1) r² Q_{l-2}^m)/(l-m).
-  cm[0] = 1; sm[0] = 0;
-  let dfact = 1;
+  let cm = 1, sm = 0, pmm = Y00;
   for (let m = 0; m <= L; m++) {
     if (m > 0) {
-      dfact *= 2 * m - 1;
-      cm[m] = x * cm[m - 1] - y * sm[m - 1];
-      sm[m] = x * sm[m - 1] + y * cm[m - 1];
+      const c = x * cm - y * sm;
+      sm = x * sm + y * cm;
+      cm = c;
+      pmm *= diag[m];
     }
-    const imm = (m * (m + 1)) / 2 + m;
-    q[imm] = dfact;
-    if (m + 1 <= L) {
-      const i1 = ((m + 1) * (m + 2)) / 2 + m;
-      q[i1] = (2 * m + 1) * z * dfact;
-      let i2 = imm, iPrev = i1;
-      for (let l = m + 2; l <= L; l++) {
-        const i = (l * (l + 1)) / 2 + m;
-        q[i] = ca[i] * z * q[iPrev] - cb[i] * r2 * q[i2];
-        i2 = iPrev; iPrev = i;
-      }
+    // m > 0 carries sqrt(2) (real harmonics); the recurrence is linear, so scale its seeds.
+    let p2 = m > 0 ? pmm * Math.SQRT2 : pmm;
+    if (m === 0) out[outOffset] = p2;
+    else {
+      const o = outOffset + (m * m + m) * stride, d = m * stride;
+      out[o + d] = p2 * cm; out[o - d] = p2 * sm;
     }
-  }
-  for (let l = 0; l <= L; l++) {
-    const base = outOffset + (l * l + l) * stride, tri = (l * (l + 1)) / 2;
-    out[base] = norm[tri] * q[tri];
-    for (let m = 1; m <= l; m++) {
-      const v = norm[tri + m] * q[tri + m];
-      out[base + m * stride] = v * cm[m];
-      out[base - m * stride] = v * sm[m];
+    if (m === L) break;
+    let p1 = Math.sqrt(2 * m + 3) * z * p2;
+    {
+      const l = m + 1, o = outOffset + (l * l + l) * stride;
+      if (m === 0) out[o] = p1;
+      else { const d = m * stride; out[o + d] = p1 * cm; out[o - d] = p1 * sm; }
+    }
+    for (let l = m + 2; l <= L; l++) {
+      const i = (l * (l + 1)) / 2 + m;
+      const p = ta[i] * z * p1 - tb[i] * r2 * p2;
+      const o = outOffset + (l * l + l) * stride;
+      if (m === 0) out[o] = p;
+      else { const d = m * stride; out[o + d] = p * cm; out[o - d] = p * sm; }
+      p2 = p1; p1 = p;
     }
   }
 }
