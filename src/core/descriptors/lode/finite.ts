@@ -19,7 +19,7 @@ const OUTER_ORDER = 16;
 /** Far-field series length (lode.md §2.3: "~10 terms"); README §3 uses 12. */
 export const FARFIELD_TERMS = 12;
 /** Table spacing as a fraction of the smallest length scale (min of sigma and the basis scale). */
-const TABLE_STEPS_PER_SCALE = 24;
+const TABLE_STEPS_PER_SCALE = 16;
 /** Points per side of the Lagrange interpolation stencil (6-point, quintic). */
 const STENCIL = 6;
 
@@ -42,8 +42,7 @@ export function createPairIntegralRule(basis: LodeRadialBasis, p: number, sigma:
 export function pairIntegrals(out: Float64Array, rule: PairIntegralRule, d: number): Float64Array {
   const b = rule.basis, L = b.lMax, N = b.nRadial, W = (L + 1) * N, sigma = rule.sigma, p = rule.p;
   out.fill(0, 0, W);
-  const width = Math.min(sigma, b.scale);
-  const xr = compositeRule(0, b.support, [d - 3 * sigma, d, d + 3 * sigma], width, rule.outer);
+  const xr = outerRule(rule, d);
   const rv = new Float64Array(W), prim = new Float64Array(N), jl = new Float64Array(L + 1), pl = new Float64Array(L + 1);
   const gx = rule.inner.x, gw = rule.inner.w;
   for (let q = 0; q < xr.x.length; q++) {
@@ -79,6 +78,31 @@ export function pairIntegrals(out: Float64Array, rule: PairIntegralRule, d: numb
     for (let l = 0; l <= L; l++) for (let n = 0; n < N; n++) out[l * N + n] += f * rv[l * N + n] * jl[l];
   }
   return out;
+}
+
+/** GTO extent for the pair integrals in units of sigma_max: R_n(10 sigma_max) ~ e^-50 (vs 14 for moments). */
+const PAIR_SUPPORT_SIGMAS = 10;
+
+/**
+ * Outer x rule for distance d: panels of the kernel width sigma on [d - 3 sigma, d + 3 sigma],
+ * where the inner integral varies fastest, and of twice the smaller of sigma and the basis scale
+ * elsewhere (R_nl and the inner integral are smooth there).
+ */
+function outerRule(rule: PairIntegralRule, d: number): { x: Float64Array; w: Float64Array } {
+  const b = rule.basis, sigma = rule.sigma;
+  const top = b.kind === 'gto' ? PAIR_SUPPORT_SIGMAS * b.sigmaN[b.nRadial - 1] : b.support;
+  const wide = 2 * Math.min(sigma, b.scale), narrow = Math.min(sigma, b.scale);
+  const lo = Math.max(0, d - 3 * sigma), hi = Math.min(top, d + 3 * sigma);
+  const parts: { x: Float64Array; w: Float64Array }[] = [];
+  if (lo > 0) parts.push(compositeRule(0, Math.min(lo, top), [], wide, rule.outer));
+  if (hi > lo) parts.push(compositeRule(lo, hi, [d], narrow, rule.outer));
+  if (top > Math.max(hi, lo)) parts.push(compositeRule(Math.max(hi, lo), top, [], wide, rule.outer));
+  let n = 0;
+  for (const q of parts) n += q.x.length;
+  const x = new Float64Array(n), w = new Float64Array(n);
+  let o = 0;
+  for (const q of parts) { x.set(q.x, o); w.set(q.w, o); o += q.x.length; }
+  return { x, w };
 }
 
 /** Far-field switch distance d_sw (lode.md §2.2): 12 sigma_max + 6 sigma (GTO), r_c + 6 sigma (monomial). */
@@ -129,9 +153,7 @@ export function farFieldPairIntegrals(out: Float64Array, a: Float64Array, L: num
 export interface PairIntegralTable {
   readonly h: number;
   readonly count: number;
-  readonly dSwitch: number;
   readonly values: Float64Array;
-  readonly farField: Float64Array;
 }
 
 export function buildPairIntegralTable(rule: PairIntegralRule): PairIntegralTable {
@@ -145,16 +167,15 @@ export function buildPairIntegralTable(rule: PairIntegralRule): PairIntegralTabl
     pairIntegrals(tmp, rule, i * h);
     values.set(tmp, i * W);
   }
-  return { h, count, dSwitch, values, farField: farFieldCoefficients(b, rule.p, rule.sigma) };
+  return { h, count, values };
 }
 
 /**
- * Itilde_nl(d) from the table (6-point Lagrange on the uniform grid) or, for d >= dSwitch, the
- * far-field series. No allocation; `w6` is scratch of 6 values.
+ * Itilde_nl(d) from the table (6-point Lagrange on the uniform grid), for d < d_sw (beyond, use
+ * farFieldPairIntegrals). No allocation; `w6` is scratch of 6 values.
  */
-export function interpolatePairIntegrals(out: Float64Array, t: PairIntegralTable, L: number, N: number, p: number,
+export function interpolatePairIntegrals(out: Float64Array, t: PairIntegralTable, L: number, N: number,
   d: number, w6: Float64Array): Float64Array {
-  if (d >= t.dSwitch) return farFieldPairIntegrals(out, t.farField, L, N, p, d);
   const W = (L + 1) * N;
   const u = d / t.h;
   let i0 = Math.floor(u) - 2;

@@ -9,8 +9,8 @@
  * §2.3). Mixed periodicity (slabs) is not defined by the spec and is refused.
  */
 import { createYlmTable, sphericalHarmonics, type YlmTable } from '../common/ylm.ts';
-import { buildPairIntegralTable, createPairIntegralRule, interpolatePairIntegrals, pairIntegrals,
-  type PairIntegralRule, type PairIntegralTable } from './finite.ts';
+import { buildPairIntegralTable, createPairIntegralRule, farFieldCoefficients, farFieldPairIntegrals, farFieldSwitch,
+  interpolatePairIntegrals, pairIntegrals, type PairIntegralRule, type PairIntegralTable } from './finite.ts';
 import { buildKSpace, createPeriodicWork, periodicCoefficients, type KSpace, type PeriodicWork } from './periodic.ts';
 import { centerContribution, createRadialBasis, radialIntegralsAtK, radialQuadrature, type LodeRadialBasis,
   type LodeRadialBasisKind, type RadialQuadrature } from './radial.ts';
@@ -71,7 +71,10 @@ export interface LodePlan {
   readonly quad: RadialQuadrature;
   /** Pair-integral rule of the open-boundary path. */
   readonly pairRule: PairIntegralRule;
-  /** Lazily built on the first open-boundary frame (deterministic; shared by every scratch). */
+  /** Open boundaries: d_sw and the far-field coefficients A_(nl,k) ([l][n][k]) used beyond it. */
+  readonly dSwitch: number;
+  readonly farField: Float64Array;
+  /** Lazily built at the first pair closer than d_sw (deterministic; shared by every scratch). */
   pairTable: PairIntegralTable | null;
 }
 
@@ -83,6 +86,8 @@ export interface LodeScratch {
   readonly pair: Float64Array;
   readonly w6: Float64Array;
   coeffs: Float64Array;
+  /** Open boundaries: output row of each atom (-1 = not a centre). */
+  rowOf: Int32Array;
 }
 
 /** Validates params and precomputes everything that does not depend on a frame. Throws RangeError. */
@@ -115,7 +120,8 @@ export function planLode(params: LodeParams): LodePlan {
     params: { exponent: p, smearing: sigma, cutoff: params.cutoff, maxRadial: N, maxAngular: L, species, radialBasis: kind,
       kCutoff, centerAtomWeight: w, output, pairTable: params.pairTable ?? true },
     basis, nSpecies: nS, nRadial: N, nLm, coeffWidth, width,
-    centerC: centerContribution(basis, p, sigma), i0, quad, pairRule: createPairIntegralRule(basis, p, sigma), pairTable: null,
+    centerC: centerContribution(basis, p, sigma), i0, quad, pairRule: createPairIntegralRule(basis, p, sigma),
+    dSwitch: farFieldSwitch(basis, sigma), farField: farFieldCoefficients(basis, p, sigma), pairTable: null,
   };
 }
 
@@ -123,7 +129,7 @@ export function createLodeScratch(plan: LodePlan): LodeScratch {
   const L = plan.basis.lMax, W = (L + 1) * plan.nRadial;
   return {
     kspace: null, periodic: createPeriodicWork(), ylmTable: createYlmTable(L), ylm: new Float64Array(plan.nLm),
-    pair: new Float64Array(W), w6: new Float64Array(6), coeffs: new Float64Array(0),
+    pair: new Float64Array(W), w6: new Float64Array(6), coeffs: new Float64Array(0), rowOf: new Int32Array(0),
   };
 }
 
@@ -223,38 +229,57 @@ function periodicFrame(plan: LodePlan, f: LodeFrameInput, centres: Int32Array, o
 
 function finiteFrame(plan: LodePlan, f: LodeFrameInput, centres: Int32Array, out: Float64Array, off: number, s: LodeScratch): void {
   const P = plan.params, N = plan.nRadial, L = plan.basis.lMax, nLm = plan.nLm, cw = plan.coeffWidth, p = P.exponent;
-  const useTable = P.pairTable;
-  if (useTable && !plan.pairTable) plan.pairTable = buildPairIntegralTable(plan.pairRule);
-  const table = plan.pairTable;
+  const useTable = P.pairTable, dSwitch = plan.dSwitch;
   const pos = f.positions, sp = f.speciesIndex, nAtoms = sp.length;
   const ylm = s.ylm, pair = s.pair;
+  if (s.rowOf.length < nAtoms) s.rowOf = new Int32Array(nAtoms);
+  const rowOf = s.rowOf;
+  rowOf.fill(-1, 0, nAtoms);
   for (let c = 0; c < centres.length; c++) {
-    const i = centres[c], row = off + c * cw;
-    out.fill(0, row, row + cw);
+    rowOf[centres[c]] = c;
+    out.fill(0, off + c * cw, off + (c + 1) * cw);
+  }
+  // Each unordered pair once: Itilde_nl(d) is shared, and Y_lm(r_ji) = (-1)^l Y_lm(r_ij).
+  for (let i = 0; i < nAtoms; i++) {
+    const ri = rowOf[i], ai = sp[i];
     const xi = pos[3 * i], yi = pos[3 * i + 1], zi = pos[3 * i + 2];
-    for (let j = 0; j < nAtoms; j++) {
-      const a = sp[j];
-      if (j === i || a < 0) continue;
+    for (let j = i + 1; j < nAtoms; j++) {
+      const rj = rowOf[j], aj = sp[j];
+      // i's row receives j's channel (needs aj >= 0), j's row receives i's channel
+      const toI = ri >= 0 && aj >= 0, toJ = rj >= 0 && ai >= 0;
+      if (!toI && !toJ) continue;
       const dx = pos[3 * j] - xi, dy = pos[3 * j + 1] - yi, dz = pos[3 * j + 2] - zi;
       const d = Math.sqrt(dx * dx + dy * dy + dz * dz);
-      if (useTable) interpolatePairIntegrals(pair, table!, L, N, p, d, s.w6);
+      if (d >= dSwitch) farFieldPairIntegrals(pair, plan.farField, L, N, p, d);
+      else if (useTable) interpolatePairIntegrals(pair, plan.pairTable ?? (plan.pairTable = buildPairIntegralTable(plan.pairRule)), L, N, d, s.w6);
       else pairIntegrals(pair, plan.pairRule, d);
-      const ao = row + a * N * nLm;
+      const oI = off + ri * cw + aj * N * nLm, oJ = off + rj * cw + ai * N * nLm;
       if (d === 0) {
         // coincident atoms: only l = 0 survives (Itilde_nl(0) = 0 for l > 0)
-        for (let n = 0; n < N; n++) out[ao + n * nLm] += pair[n] * Y00;
+        for (let n = 0; n < N; n++) {
+          if (toI) out[oI + n * nLm] += pair[n] * Y00;
+          if (toJ) out[oJ + n * nLm] += pair[n] * Y00;
+        }
         continue;
       }
       sphericalHarmonics(ylm, s.ylmTable, dx, dy, dz);
       for (let l = 0; l <= L; l++) {
-        const l0 = l * l, l1 = l0 + 2 * l + 1;
+        const l0 = l * l, l1 = l0 + 2 * l + 1, sign = l % 2 === 0 ? 1 : -1;
         for (let n = 0; n < N; n++) {
-          const r = pair[l * N + n], o = ao + n * nLm;
-          for (let lm = l0; lm < l1; lm++) out[o + lm] += r * ylm[lm];
+          const r = pair[l * N + n], o = n * nLm;
+          if (toI) for (let lm = l0; lm < l1; lm++) out[oI + o + lm] += r * ylm[lm];
+          if (toJ) {
+            const rs = r * sign;
+            for (let lm = l0; lm < l1; lm++) out[oJ + o + lm] += rs * ylm[lm];
+          }
         }
       }
     }
-    const own = sp[i];
+  }
+  for (let c = 0; c < centres.length; c++) {
+    const own = sp[centres[c]], row = off + c * cw, first = rowOf[centres[c]];
+    // a centre listed twice: its earlier rows were not filled by the pair loop
+    if (first !== c) out.copyWithin(row, off + first * cw, off + (first + 1) * cw);
     if (own >= 0) for (let n = 0; n < N; n++) out[row + (own * N + n) * nLm] += P.centerAtomWeight * plan.centerC[n];
   }
 }
