@@ -18,6 +18,7 @@ export type { ByteSource } from './source.ts';
 export { bytesSource, blobSource } from './source.ts';
 export type { FormatProvider, OpenOptions, Topology, OpenContext } from './reader.ts';
 export { FORMATS } from './registry.ts';
+export { readBoxFile } from './box-file.ts';
 
 /** A source after decompression and sniffing. */
 export interface SniffedSource {

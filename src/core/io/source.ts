@@ -88,8 +88,3 @@ export function chunkedSource(name: string, chunks: Uint8Array[]): ByteSource {
     },
   };
 }
-
-/** A source seen under another name (e.g. "x.lammpstrj.gz" decompressed keeps the user's name). */
-export function renamedSource(src: ByteSource, name: string): ByteSource {
-  return { name, size: src.size, read: (s, e) => src.read(s, e) };
-}

@@ -4,12 +4,18 @@
  * straight from the bytes and agree exactly with Number() on decimal literals.
  */
 import type { ByteSource } from './source.ts';
+import { FormatError } from '../errors.ts';
 import { checkpoint, createReporter, throwIfCancelled, type RunOptions } from '../progress.ts';
 
 const NL = 10, CR = 13, SP = 32, TAB = 9;
 
 /** Default chunk for streaming reads: large enough that per-chunk overhead vanishes. */
 export const CHUNK_BYTES = 4 << 20;
+/**
+ * Longest text line accepted (far above any real trajectory line). Binary data read as text would
+ * otherwise make one "line" of the whole file, re-copied at every chunk.
+ */
+export const MAX_LINE_BYTES = 16 << 20;
 
 const latin1 = new TextDecoder('latin1');
 
@@ -58,6 +64,10 @@ export class LineReader {
     if (next.length === 0) { this.fileOffset = this.src.size; return false; }
     this.fileOffset += next.length;
     const rest = this.buf.length - this.pos;
+    if (rest > MAX_LINE_BYTES) {
+      throw new FormatError(this.src.name, { line: this.line + 1 }, `text lines shorter than ${MAX_LINE_BYTES >> 20} MiB`,
+        'a longer line (binary data, or not a text trajectory?)');
+    }
     if (rest === 0) {
       this.buf = next;
     } else {

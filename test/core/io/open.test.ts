@@ -109,3 +109,12 @@ describe('openTrajectory: progress, cancellation, frame access', () => {
     expect(back.at.line).toBe(4);
   });
 });
+
+describe('binary data read as text', () => {
+  it('a 40 MB file without newlines is a FormatError, not an endless line', async () => {
+    const junk = new Uint8Array(40 << 20).fill(65); // "AAAA..." (no newline)
+    const e = await formatErrorOf(() => openTrajectory([bytesSource('junk.xyz', junk)]));
+    expect(e.expected).toContain('text lines shorter than');
+    expect(e.at.line).toBe(1);
+  });
+});
