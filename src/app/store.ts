@@ -4,6 +4,9 @@ import type { FrameData, TrajectoryHeader } from '../core/trajectory.ts';
 import type { Progress } from '../core/progress.ts';
 import { describeError, type AppError } from './errors-view-model.ts';
 import { finiteRange } from './colours.ts';
+import type { Results, StageTiming } from '../core/pipeline/results.ts';
+import { CU211_PRESET, type Recipe } from '../core/pipeline/recipe.ts';
+import type { LensResult } from '../core/descriptors/lens/compute-lens.ts';
 
 /**
  * The explorer's one store (zustand slices pattern). Views read slices with `useApp(selector)` and
@@ -152,7 +155,52 @@ export interface LayoutSlice {
   setMaximised(id: string | null): void;
 }
 
-export type AppState = TrajectorySlice & PlaybackSlice & SelectionSlice & ColouringSlice & JobsSlice & ErrorsSlice & LayoutSlice;
+// ---------------------------------------------------------------------------------------------
+// analysis (compute panel, parameters panel; read by the analysis views)
+
+/** LENS of the loaded trajectory computed by the compute panel (lensForFiles), for plots. */
+export interface LensSeries {
+  /** LENS per centre and column (LensResult.lens is nCentres x columns, row-major). */
+  result: LensResult;
+  /** Trajectory atom of each centre (row of result), or null when every atom is a centre. */
+  centres: Int32Array | null;
+  cutoff: number;
+}
+
+/** State of the pipeline run started from the parameters panel. */
+export interface RunState {
+  /** Stage running now ("soap+lens", "pca", "cluster"...), or null. */
+  stage: string | null;
+  /** Progress of the current stage, or null when it gives none. */
+  progress: Progress | null;
+  running: boolean;
+  /** Message of the last failed run (cleared when a run starts). */
+  error: string | null;
+  /** Stages finished in this run, in order, with their wall time. */
+  done: StageTiming[];
+}
+
+export interface AnalysisSlice {
+  /** Results of the last successful pipeline run on the loaded trajectory, or null. */
+  results: Results | null;
+  /** Increments whenever `results` changes (set or cleared). */
+  resultsVersion: number;
+  /** The recipe the parameters panel edits and runs (kept across trajectories). */
+  recipe: Recipe;
+  run: RunState;
+  /** LENS computed by "Compute LENS" (whole trajectory), or null. */
+  lensSeries: LensSeries | null;
+  setRecipe(r: Recipe): void;
+  setResults(r: Results): void;
+  clearResults(): void;
+  /** Merges a patch into `run` (the runner's stage / progress / end reports). */
+  setRun(patch: Partial<RunState>): void;
+  setLensSeries(l: LensSeries | null): void;
+}
+
+export const IDLE_RUN: RunState = { stage: null, progress: null, running: false, error: null, done: [] };
+
+export type AppState = TrajectorySlice & PlaybackSlice & SelectionSlice & ColouringSlice & JobsSlice & ErrorsSlice & LayoutSlice & AnalysisSlice;
 type Slice<T> = StateCreator<AppState, [], [], T>;
 
 export const MIN_FPS = 1;
@@ -205,6 +253,9 @@ const trajectorySlice: Slice<TrajectorySlice> = (set, get) => ({
       colourRange: widenedRange(null, colourBy, frame),
       // layers describe one trajectory's atoms: a new trajectory invalidates them
       layers: {},
+      // so do analysis results and computed LENS (the recipe stays)
+      ...(get().results ? { results: null, resultsVersion: get().resultsVersion + 1 } : {}),
+      lensSeries: null,
     });
   },
 });
@@ -323,6 +374,19 @@ const layoutSlice: Slice<LayoutSlice> = (set) => ({
   setMaximised: (id) => set({ maximised: id }),
 });
 
+const analysisSlice: Slice<AnalysisSlice> = (set, get) => ({
+  results: null,
+  resultsVersion: 0,
+  recipe: CU211_PRESET,
+  run: IDLE_RUN,
+  lensSeries: null,
+  setRecipe: (r) => set({ recipe: r }),
+  setResults: (r) => set({ results: r, resultsVersion: get().resultsVersion + 1 }),
+  clearResults: () => { if (get().results) set({ results: null, resultsVersion: get().resultsVersion + 1 }); },
+  setRun: (patch) => set({ run: { ...get().run, ...patch } }),
+  setLensSeries: (l) => set({ lensSeries: l }),
+});
+
 /** A fresh store (tests make their own; the page uses `appStore`). */
 export function createAppStore(): StoreApi<AppState> {
   return createStore<AppState>()((...a) => ({
@@ -333,6 +397,7 @@ export function createAppStore(): StoreApi<AppState> {
     ...jobsSlice(...a),
     ...errorsSlice(...a),
     ...layoutSlice(...a),
+    ...analysisSlice(...a),
   }));
 }
 
