@@ -7,6 +7,7 @@
  */
 import { wrap, releaseProxy, type Endpoint, type Remote } from 'comlink';
 import { CancelledError, FormatError } from '../src/core/errors.ts';
+import type { ComputeApi } from './compute.worker.ts';
 import type { WorkerErrorData } from './parse-protocol.ts';
 
 /** A spawned worker: its comlink endpoint and a way to kill it. */
@@ -127,4 +128,16 @@ export function createPool<Api extends Cancellable>(size: number, spawn: () => P
       for (const s of [...slots]) kill(s);
     },
   };
+}
+
+/** Spawns the compute worker in a browser (Vite bundles compute.worker.ts as a module worker). */
+export function browserSpawn(): PoolWorker {
+  const w = new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module', name: 'soaplens-compute' });
+  return { endpoint: w, terminate: () => w.terminate() };
+}
+
+/** A browser pool of navigator.hardwareConcurrency compute workers (at least 1). */
+export function createBrowserPool(size = Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1),
+  opts?: PoolOptions): Pool<ComputeApi> {
+  return createPool<ComputeApi>(size, browserSpawn, opts);
 }
