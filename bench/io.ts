@@ -6,7 +6,7 @@
  * 2. Text dump: ../shared/data/generated/cu211_600K_eam.lammpstrj.gz (2400 atoms, 500 frames) through
  *    openTrajectory (gunzip + index), then every frame decoded.
  * Best of `--repeat` runs (default 3). MDAnalysis is not installed on this machine (no PyPI access),
- * so its figures cannot be measured here; run `python -c "import MDAnalysis..."` elsewhere to compare.
+ * so its figures cannot be measured here; time MDAnalysis on the same files elsewhere to compare.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -115,5 +115,5 @@ export async function main(args: string[]): Promise<void> {
   } finally {
     dsrc.close();
   }
-  console.log('\nMDAnalysis: not installed on this machine (no PyPI access), so no side-by-side figure; see README.');
+  console.log('\nMDAnalysis: not installed on this machine (no PyPI access), so no side-by-side figure here.');
 }
