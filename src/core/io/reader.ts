@@ -64,6 +64,12 @@ export interface OpenOptions extends RunOptions {
    * frame, each [a, b, c] (orthogonal, Å) or [a, b, c, alpha, beta, gamma] (Å, degrees).
    */
   box?: number[] | number[][];
+  /** LAMMPS dump: add image flags (ix iy iz) to wrapped x/xs coordinates (formats.md §4). */
+  lammpsUnwrap?: boolean;
+  /** LAMMPS units style overriding `ITEM: UNITS` (metal, real, nano, si, cgs, electron, micro; lj kept as is). */
+  lammpsUnits?: string;
+  /** LAMMPS data: atom style when the Atoms line has no "# style" hint (6/9 columns are ambiguous). */
+  lammpsAtomStyle?: 'atomic' | 'charge' | 'molecular' | 'bond' | 'angle' | 'full';
   /** User table type name -> element (LAMMPS numeric types without a data file), formats.md §0.3. */
   typeElements?: Record<string, string>;
   /**
@@ -96,7 +102,7 @@ export interface FormatProvider {
   /** Required for roles 'trajectory' and 'both'. */
   open?(src: ByteSource, ctx: OpenContext, o?: RunOptions): Promise<Trajectory>;
   /** Required for roles 'topology' and 'both'. */
-  readTopology?(src: ByteSource, o?: RunOptions): Promise<Topology>;
+  readTopology?(src: ByteSource, o?: OpenOptions): Promise<Topology>;
 }
 
 /** The lower-case extension of a file name ("a.b.XYZ" -> "xyz"), "" when none. */

@@ -87,6 +87,8 @@ describe('LAMMPS data: styles, triclinic header, unsorted ids (synthetic)', () =
     const e = await formatErrorOf(() => openTrajectory([textSource('c.data', charge.replace('Atoms # charge', 'Atoms'))]));
     expect(e.at.line).toBe(16);
     expect(e.expected).toContain('atom style hint');
+    const u = await openTrajectory([textSource('c.data', charge.replace('Atoms # charge', 'Atoms'))], { lammpsAtomStyle: 'charge' });
+    expect(Array.from((await u.readFrame(0)).properties!.q)).toEqual([-0.5, 0, 0.5]);
   });
 
   it('errors: wrong column count, missing rows, non-numeric, no Atoms section', async () => {

@@ -200,6 +200,27 @@ describe('LAMMPS dump: boxes and columns (synthetic files, expected values by ha
   });
 });
 
+describe('LAMMPS dump: unwrapping with image flags and unit overrides', () => {
+  const text = ['ITEM: TIMESTEP', '0', 'ITEM: NUMBER OF ATOMS', '2', 'ITEM: BOX BOUNDS xy xz yz pp pp pp',
+    '0 10 0', '0 8 0', '0 6 1', 'ITEM: ATOMS id type x y z ix iy iz', '1 1 1 2 3 1 0 -1', '2 1 4 5 6 0 2 0'].join('\n');
+
+  it('unwrapped = wrapped + ix a + iy b + iz c (formats.md §4)', async () => {
+    const t = await openTrajectory([textSource('w.lammpstrj', text)], { lammpsUnwrap: true });
+    // bounds -> box: yhi = yhi_bound - max(0, yz) = 8 - 1, so rows a = (10,0,0), b = (0,7,0),
+    // c = (0,1,6); atom 1 + a - c, atom 2 + 2b
+    expect(Array.from((await t.readFrame(0)).positions)).toEqual([1 + 10 - 0, 2 - 1, 3 - 6, 4, 5 + 14, 6]);
+    const plain = await openTrajectory([textSource('w.lammpstrj', text)]);
+    expect(Array.from((await plain.readFrame(0)).positions)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('a units override converts lengths (nano: nm -> Å)', async () => {
+    const t = await openTrajectory([textSource('w.lammpstrj', text)], { lammpsUnits: 'nano' });
+    const f = await t.readFrame(0);
+    expect(Array.from(f.positions)).toEqual([10, 20, 30, 40, 50, 60]);
+    expect(Array.from(f.cell!)).toEqual([100, 0, 0, 0, 70, 0, 0, 10, 60]);
+  });
+});
+
 describe('LAMMPS dump: malformed input', () => {
   const good = ['ITEM: TIMESTEP', '0', 'ITEM: NUMBER OF ATOMS', '2', 'ITEM: BOX BOUNDS pp pp pp', '0 10', '0 10', '0 10',
     'ITEM: ATOMS id type x y z', '1 1 1.0 2.0 3.0', '2 1 4.0 5.0 6.0'];

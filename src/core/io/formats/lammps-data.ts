@@ -5,7 +5,7 @@
  * other sections are skipped row by row.
  */
 import type { ByteSource } from '../source.ts';
-import type { FormatProvider, OpenContext, Topology } from '../reader.ts';
+import type { FormatProvider, OpenContext, OpenOptions, Topology } from '../reader.ts';
 import type { FrameData, Trajectory } from '../../trajectory.ts';
 import type { RunOptions } from '../../progress.ts';
 import { Fields, LineReader, parseNumberText } from '../text.ts';
@@ -42,7 +42,7 @@ function stripComment(t: string): string {
   return (h >= 0 ? t.slice(0, h) : t).trim();
 }
 
-async function readData(src: ByteSource, o?: RunOptions): Promise<DataFile> {
+async function readData(src: ByteSource, o?: OpenOptions): Promise<DataFile> {
   const file = src.name;
   const r = new LineReader(src, o);
   if (!(await r.next())) throw eofError(file, 1, 'a title line');
@@ -101,7 +101,7 @@ async function readData(src: ByteSource, o?: RunOptions): Promise<DataFile> {
     let props: Record<string, Float64Array> = {};
     if (keyword === 'Atoms') {
       ids = new Int32Array(nAtoms); types = new Array<string>(nAtoms); pos = new Float64Array(3 * nAtoms);
-      style = hint;
+      style = hint || (o?.lammpsAtomStyle ?? '');
       if (style && !STYLES[style]) throw lineError(file, keyNo, `atom style ${Object.keys(STYLES).join(', ')}`, style);
     }
     while (await r.next()) {
@@ -194,7 +194,7 @@ async function readData(src: ByteSource, o?: RunOptions): Promise<DataFile> {
   };
 }
 
-async function checkedRead(src: ByteSource, o?: RunOptions): Promise<DataFile> {
+async function checkedRead(src: ByteSource, o?: OpenOptions): Promise<DataFile> {
   const d = await readData(src, o);
   for (let k = 1; k < d.n; k++) {
     if (d.ids[k] === d.ids[k - 1]) throw lineError(src.name, 1, 'unique atom ids in the Atoms section', `id ${d.ids[k]} repeated`);
@@ -203,8 +203,7 @@ async function checkedRead(src: ByteSource, o?: RunOptions): Promise<DataFile> {
 }
 
 async function openData(src: ByteSource, ctx: OpenContext, o?: RunOptions): Promise<Trajectory> {
-  const d = await checkedRead(src, o);
-  void ctx;
+  const d = await checkedRead(src, { ...ctx.options, ...o });
   return {
     name: src.name, format: 'lammps-data', nAtoms: d.n, nFrames: 1, species: d.species, types: d.types, ids: d.ids,
     pbc: [true, true, true], propertyNames: d.propertyNames, notes: [`atom style ${d.style}`, ...d.notes],
@@ -212,7 +211,7 @@ async function openData(src: ByteSource, ctx: OpenContext, o?: RunOptions): Prom
   };
 }
 
-async function dataTopology(src: ByteSource, o?: RunOptions): Promise<Topology> {
+async function dataTopology(src: ByteSource, o?: OpenOptions): Promise<Topology> {
   const d = await checkedRead(src, o);
   return { name: src.name, format: 'lammps-data', nAtoms: d.n, species: d.species, types: d.types, ids: d.ids, typeElements: d.typeElements };
 }

@@ -154,9 +154,11 @@ interface Layout {
   xyz: [number, number, number];
   /** Numeric columns kept as per-atom properties: [column index, name]. */
   props: [number, string][];
+  /** Indexes into props of ix, iy, iz when wrapped coordinates are to be unwrapped. */
+  unwrap: [number, number, number] | null;
 }
 
-function chooseLayout(file: string, h: DumpHeader, want?: Family): Layout {
+function chooseLayout(file: string, h: DumpHeader, want?: Family, unwrap = false): Layout {
   const c = h.columns;
   const at = (n: string) => c.indexOf(n);
   let family: Family | undefined;
@@ -172,7 +174,13 @@ function chooseLayout(file: string, h: DumpHeader, want?: Family): Layout {
   const skip = new Set([id, type, element, ...xyz]);
   const props: [number, string][] = [];
   c.forEach((name, k) => { if (!skip.has(k)) props.push([k, name]); });
-  return { columns: c, id, type, element, mass, family, scaled: family === 'xs' || family === 'xsu', xyz, props };
+  let unwrapIdx: [number, number, number] | null = null;
+  if (unwrap && (family === 'x' || family === 'xs')) {
+    const k = ['ix', 'iy', 'iz'].map((nm) => props.findIndex((p) => p[1] === nm));
+    if (k.some((x) => x < 0)) throw lineError(file, h.atomsLine, 'image flag columns ix iy iz (to unwrap)', c.join(' '));
+    unwrapIdx = k as [number, number, number];
+  }
+  return { columns: c, id, type, element, mass, family, scaled: family === 'xs' || family === 'xsu', xyz, props, unwrap: unwrapIdx };
 }
 
 interface Decoded extends FrameData {
@@ -216,7 +224,7 @@ function decodeRows(file: string, cur: LineCursor, h: DumpHeader, lay: Layout, k
       pos[3 * a + 1] = O[1] + x * H[1] + y * H[4] + z * H[7];
       pos[3 * a + 2] = O[2] + x * H[2] + y * H[5] + z * H[8];
     } else {
-      pos[3 * a] = x * lengthScale; pos[3 * a + 1] = y * lengthScale; pos[3 * a + 2] = z * lengthScale;
+      pos[3 * a] = x; pos[3 * a + 1] = y; pos[3 * a + 2] = z;
     }
     if (types) types[a] = f.text(lay.type);
     if (elements) elements[a] = f.text(lay.element);
@@ -235,7 +243,14 @@ function decodeRows(file: string, cur: LineCursor, h: DumpHeader, lay: Layout, k
     for (let k = 0; k < 9; k++) cell[k] *= lengthScale;
     for (let k = 0; k < 3; k++) origin[k] *= lengthScale;
   }
-  if (lay.scaled && lengthScale !== 1) for (let k = 0; k < pos.length; k++) pos[k] *= lengthScale;
+  if (lay.unwrap) {
+    // formats.md §4: unwrapped = wrapped + ix a + iy b + iz c (image flags as properties)
+    const [ix, iy, iz] = lay.unwrap.map((k) => props[k]);
+    for (let a = 0; a < n; a++) {
+      for (let d = 0; d < 3; d++) pos[3 * a + d] += ix[a] * H[d] + iy[a] * H[3 + d] + iz[a] * H[6 + d];
+    }
+  }
+  if (lengthScale !== 1) for (let k = 0; k < pos.length; k++) pos[k] *= lengthScale;
   return { positions: pos, cell, origin, step: h.step, properties, ids, types, elements, masses };
 }
 
@@ -309,12 +324,14 @@ async function indexDump(src: ByteSource, o?: RunOptions): Promise<{ index: Fram
 async function openDump(src: ByteSource, ctx: OpenContext, o?: RunOptions): Promise<Trajectory> {
   const { index, first, steps, times } = await indexDump(src, o);
   const file = src.name;
-  const lay = chooseLayout(file, first, ctx.options.lammpsCoordinates);
-  const unit = first.units ? UNITS[first.units] : UNITS.metal;
+  const lay = chooseLayout(file, first, ctx.options.lammpsCoordinates, ctx.options.lammpsUnwrap);
+  const unitsName = ctx.options.lammpsUnits ?? first.units;
+  const unit = unitsName ? UNITS[unitsName] : UNITS.metal;
   const notes: string[] = [];
-  if (first.units && !unit) notes.push(`units "${first.units}": lengths and times kept as written`);
+  if (unitsName && !unit) notes.push(`units "${unitsName}": lengths and times kept as written`);
+  else if (ctx.options.lammpsUnits) notes.push(`units "${unitsName}" (given by the user)`);
+  else if (!unitsName) notes.push('no ITEM: UNITS: lengths assumed Å (metal/real units)');
   const lengthScale = unit?.length ?? 1, timeScale = unit?.time ?? 1;
-  if (!first.units) notes.push('no ITEM: UNITS: lengths assumed Å (metal/real units)');
 
   // Frame 0 fixes ids, names and the sort order.
   const c0 = await frameCursor(src, index, 0);
@@ -353,6 +370,7 @@ async function openDump(src: ByteSource, ctx: OpenContext, o?: RunOptions): Prom
   }
   if (unknown > 0) notes.push(`${unknown} atoms without element: pair a LAMMPS data file (Masses) or give a type map`);
   if (lay.family !== 'x') notes.push(`coordinates from columns ${familyColumns(lay.family).join(' ')}`);
+  if (lay.unwrap) notes.push('unwrapped with image flags ix iy iz');
   const lookup = slotLookup(sortedIds);
 
   const readFrame = async (i: number): Promise<FrameData> => {
