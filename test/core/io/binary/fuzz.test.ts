@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { FormatError } from '../../../../src/core/errors.ts';
 import { memorySource } from '../../../../src/core/io/binary-io.ts';
 import { DcdFile } from '../../../../src/core/io/dcd.ts';
+import { parsePsf } from '../../../../src/core/io/psf.ts';
 import { TrrFile } from '../../../../src/core/io/trr.ts';
 import { XtcFile } from '../../../../src/core/io/xtc.ts';
 import { writeXtc } from '../../../../src/core/io/xtc-write.ts';
@@ -74,5 +75,11 @@ describe('binary readers under fuzzing', () => {
     const three = new Uint8Array(3 * one.length);
     for (let k = 0; k < 3; k++) three.set(one, k * one.length);
     await fuzz('f.trr', three, (u8) => TrrFile.open(memorySource('f.trr', u8)), 4);
+  });
+
+  it(`PSF topology: ${CASES} mutations of the CHARMM water PSF`, async () => {
+    const dec = new TextDecoder();
+    await fuzz('f.psf', readData('format_tests_mdanalysis', 'tip125_tric_C36.psf'),
+      async (u8) => { parsePsf(dec.decode(u8), 'f.psf'); return { nFrames: 0, readFrame: async () => undefined }; }, 6);
   });
 });
