@@ -13,10 +13,13 @@ import { fileSource } from '../node-source.ts';
 import { readBoxFile } from '../../core/io/box-file.ts';
 
 export const usage = `usage: soaplens info <file> [<file>...] [--format <id>] [--coords x|xs|xu|xsu] [--type-map 1=Cu,2=O]
-                    [--box a,b,c[,alpha,beta,gamma]] [--box-file <file>] [--check]
+                    [--box a,b,c[,alpha,beta,gamma]] [--box-file <file>] [--unwrap] [--units <style>]
+                    [--atom-style atomic|charge|molecular|full] [--check]
   Prints format, atoms, frames, species, first cell and time step of each trajectory.
   A coordinates file and its topology file (e.g. dump + LAMMPS data, XTC + GRO) are paired.
   --box / --box-file give plain XYZ files a cell (one box, or one line per frame).
+  --unwrap adds LAMMPS image flags to wrapped coordinates; --units overrides ITEM: UNITS;
+  --atom-style names the style of a LAMMPS data file whose Atoms line has no hint.
   --check decodes every frame (field errors are otherwise found only when a frame is read).
   formats: ${FORMATS.map((f) => f.id).join(', ')}`;
 
@@ -93,6 +96,13 @@ function parseArgs(args: string[]): Parsed {
       if ((v.length !== 3 && v.length !== 6) || v.some((x) => !Number.isFinite(x))) throw new RangeError('--box expects a,b,c or a,b,c,alpha,beta,gamma');
       o.box = v;
     } else if (a === '--box-file') boxFile = value();
+    else if (a === '--unwrap') o.lammpsUnwrap = true;
+    else if (a === '--units') o.lammpsUnits = value();
+    else if (a === '--atom-style') {
+      const v = value();
+      if (!['atomic', 'charge', 'molecular', 'bond', 'angle', 'full'].includes(v)) throw new RangeError(`--atom-style: unknown style "${v}"`);
+      o.lammpsAtomStyle = v as OpenOptions['lammpsAtomStyle'];
+    }
     else if (a === '--check') check = true;
     else if (a.startsWith('--')) throw new RangeError(`unknown option ${a}`);
     else files.push(a);
