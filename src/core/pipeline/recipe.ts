@@ -8,6 +8,7 @@ import type { LensConvention } from '../descriptors/lens/lens.ts';
 import type { SavgolMode } from '../descriptors/smoothing/savgol.ts';
 import type { HdbscanParams } from '../learn/hdbscan/index.ts';
 import type { LinkageMethod } from '../learn/hclust.ts';
+import { FormatError, quoteFound } from '../errors.ts';
 
 /** Which atoms are analysed (SOAP centres and LENS atoms, pipeline.md §1). */
 export type AtomSelection =
@@ -134,6 +135,8 @@ export function validateRecipe(r: Recipe): Recipe {
     default: bad('selection.kind', `unknown kind ${String((s as { kind: unknown }).kind)}`);
   }
   if (!['soap', 'lens', 'soap+lens'].includes(r.descriptor)) bad('descriptor', `unknown descriptor ${String(r.descriptor)}`);
+  if (typeof r.soap !== 'object' || r.soap === null) bad('soap', 'missing');
+  if (!Array.isArray(r.soap.species) || r.soap.species.length === 0) bad('soap.species', 'must list at least one species');
   posNum(r.soap?.rCut, 'soap.rCut');
   posInt(r.soap?.nMax, 'soap.nMax');
   if (!Number.isInteger(r.soap?.lMax) || r.soap.lMax < 0) bad('soap.lMax', 'must be an integer >= 0');
@@ -144,6 +147,7 @@ export function validateRecipe(r: Recipe): Recipe {
     bad('smoothing.polyorder', 'must be an integer in 0..window-1');
   }
   if (typeof r.lensWeight !== 'number' || !(r.lensWeight >= 0) || !Number.isFinite(r.lensWeight)) bad('lensWeight', 'must be a number >= 0');
+  if (typeof r.pca !== 'object' || r.pca === null) bad('pca', 'missing');
   if ('k' in r.pca) posInt(r.pca.k, 'pca.k');
   else if (!(r.pca.varianceRatio > 0 && r.pca.varianceRatio <= 1)) bad('pca.varianceRatio', 'must be in (0, 1]');
   const c = r.cluster;
@@ -170,6 +174,21 @@ export function validateRecipe(r: Recipe): Recipe {
   if (!Number.isFinite(r.macro.cut)) bad('macro.cut', 'must be a number');
   if (!Number.isInteger(r.seed)) bad('seed', 'must be an integer');
   return r;
+}
+
+/**
+ * Reads a recipe saved as JSON (the CLI's --config, a reloaded run). Malformed JSON throws a
+ * FormatError naming `file`; a well-formed but invalid recipe throws validateRecipe's RangeError.
+ */
+export function parseRecipe(text: string, file = 'recipe.json'): Recipe {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new FormatError(file, {}, 'a JSON recipe', quoteFound(e instanceof Error ? e.message : String(e)));
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new FormatError(file, {}, 'a JSON object', quoteFound(text.trim()));
+  return validateRecipe(value as Recipe);
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AUNP_PRESET, CU211_PRESET, ICE_PRESET, lensOnly, PRESETS, validateRecipe, type Recipe } from '../../../src/core/pipeline/recipe.ts';
+import { AUNP_PRESET, CU211_PRESET, ICE_PRESET, lensOnly, parseRecipe, PRESETS, validateRecipe, type Recipe } from '../../../src/core/pipeline/recipe.ts';
+import { FormatError } from '../../../src/core/errors.ts';
 import { selectAtoms } from '../../../src/core/pipeline/selection.ts';
 import { bytesSource, openTrajectory } from '../../../src/core/io/index.ts';
 import { readShared, readSharedJson } from '../../helpers/shared.ts';
@@ -30,9 +31,19 @@ describe('recipes and presets (pipeline.md §0)', () => {
     }
   });
 
+  it('parses saved JSON; malformed text is a FormatError naming the file', () => {
+    expect(parseRecipe(JSON.stringify(ICE_PRESET))).toEqual(ICE_PRESET);
+    expect(() => parseRecipe('{"version": 1,', 'params.json')).toThrow(FormatError);
+    expect(() => parseRecipe('{"version": 1,', 'params.json')).toThrow(/params\.json/);
+    expect(() => parseRecipe('[1, 2]')).toThrow(FormatError);
+    expect(() => parseRecipe('{"version": 1}')).toThrow(RangeError);
+  });
+
   it('names the first bad field', () => {
     const bad = (patch: object) => () => validateRecipe({ ...CU211_PRESET, ...patch } as Recipe);
     expect(bad({ version: 2 })).toThrow(/recipe\.version/);
+    expect(bad({ pca: undefined })).toThrow(/recipe\.pca/);
+    expect(bad({ soap: { ...CU211_PRESET.soap, species: [] } })).toThrow(/recipe\.soap\.species/);
     expect(bad({ pca: { varianceRatio: 1.2 } })).toThrow(/recipe\.pca\.varianceRatio/);
     expect(bad({ transitions: { window: 0, stride: 1 } })).toThrow(/recipe\.transitions\.window/);
     expect(bad({ selection: { kind: 'top-by-z', count: -1, frame: 0 } })).toThrow(/recipe\.selection\.count/);
