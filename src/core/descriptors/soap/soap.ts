@@ -79,8 +79,9 @@ export interface SoapScratch {
   readonly f: Float64Array;
   /** One compact row, for the filled layout's normalisation pass. */
   readonly row: Float64Array;
-  /** Per-centre neighbour batch (grown on demand): column-major, `cap` columns. */
-  readonly batch: { cap: number; r2: Float64Array; w: Float64Array; ylm: Float64Array; rad: Float64Array };
+  /** Per-centre neighbours sorted by species (grown on demand) and one block's harmonics/radial factors. */
+  readonly batch: { cap: number; r2: Float64Array; w: Float64Array; dx: Float64Array; dy: Float64Array; dz: Float64Array;
+    ylm: Float64Array; rad: Float64Array };
   /** Species segment starts (S + 1) and fill pointers (S) of the batch. */
   readonly spStart: Int32Array;
   readonly spFill: Int32Array;
@@ -151,7 +152,8 @@ export function createSoapScratch(plan: SoapPlan): SoapScratch {
     ylm: createYlmTable(plan.lMax), y: new Float64Array(LL), prim: new Float64Array(S * N * LL),
     cnlm: new Float64Array(S * N * LL), radial: new Float64Array(N * (plan.lMax + 1)),
     f: new Float64Array((plan.lMax + 1) * POLY_QUADRATURE_POINTS), row: new Float64Array(plan.compactWidth),
-    batch: { cap: 0, r2: new Float64Array(0), w: new Float64Array(0), ylm: new Float64Array(0), rad: new Float64Array(0) },
+    batch: { cap: 0, r2: new Float64Array(0), w: new Float64Array(0), dx: new Float64Array(0), dy: new Float64Array(0),
+      dz: new Float64Array(0), ylm: new Float64Array(0), rad: new Float64Array(0) },
     spStart: new Int32Array(S + 1), spFill: new Int32Array(S),
   };
 }
@@ -199,22 +201,30 @@ function ensureBatch(plan: SoapPlan, s: SoapScratch, need: number): void {
   s.batch.cap = cap;
   s.batch.r2 = new Float64Array(cap);
   s.batch.w = new Float64Array(cap);
-  s.batch.ylm = new Float64Array(LL * cap);
-  s.batch.rad = new Float64Array(NL * cap);
+  s.batch.dx = new Float64Array(cap);
+  s.batch.dy = new Float64Array(cap);
+  s.batch.dz = new Float64Array(cap);
+  if (s.batch.ylm.length < LL * BLOCK) {
+    s.batch.ylm = new Float64Array(LL * BLOCK);
+    s.batch.rad = new Float64Array(NL * BLOCK);
+  }
 }
+
+/** Neighbours per block: the block's harmonics and radial factors (~75 kB) stay in L1/L2 cache. */
+const BLOCK = 64;
 
 /**
  * Accumulates c_nlm of centre c (entries of nl) into s.cnlm (GTO, soap.md §4 closed form).
- * Neighbours are gathered by species into a column-major batch: solid harmonics ylm[lm][p] and
- * radial factors rad[l*N + k][p] = w exp(-gamma_lk d²); then prim[k][lm] = sum_p rad * ylm are long
- * dot products (the hot loop), and c = coef^(l) prim once per centre.
+ * Neighbours are sorted by species, then handled in blocks of BLOCK: solid harmonics ylm[lm][p]
+ * and radial factors rad[u][p] = w exp(-gamma_u d²) column-major, and prim[k][lm] += sum_p rad * ylm
+ * as register-blocked dot products (the hot loop); finally c = coef^(l) prim once per centre.
  */
 function expandGto(plan: SoapPlan, g: GtoBasis, nl: NeighbourList, c: number, codes: Int32Array, s: SoapScratch): void {
   const N = plan.nMax, L = plan.lMax, LL = (L + 1) * (L + 1), NLL = N * LL, S = plan.species.length;
   const wgt = plan.weighting, spStart = s.spStart;
   const e0 = nl.offsets[c], e1 = nl.offsets[c + 1];
   ensureBatch(plan, s, e1 - e0);
-  const b = s.batch, cap = b.cap, br2 = b.r2, bw = b.w, ylm = b.ylm, rad = b.rad;
+  const b = s.batch, br2 = b.r2, bw = b.w, bx = b.dx, by = b.dy, bz = b.dz, ylm = b.ylm, rad = b.rad;
   const idx = nl.index;
   // Counting sort of this centre's neighbours by species.
   spStart.fill(0);
@@ -228,65 +238,70 @@ function expandGto(plan: SoapPlan, g: GtoBasis, nl: NeighbourList, c: number, co
     if (sp < 0) continue;
     const p = fill[sp]++;
     const r2 = ar2[e];
-    br2[p] = r2;
+    br2[p] = r2; bx[p] = ax[e]; by[p] = ay[e]; bz[p] = az[e];
     bw[p] = wgt ? weightAt(wgt, r2) : 1;
-    solidHarmonics(ylm, tab, ax[e], ay[e], az[e], p, cap);
   }
-  const nb = spStart[S];
-  // One row per distinct exponent (alpha does not depend on l when a_k = 1: soap.md §4).
-  const gam = g.uniqueGammas, rowOf = g.gammaRow;
-  for (let u = 0; u < gam.length; u++) {
-    const gk = gam[u], row = u * cap;
-    for (let p = 0; p < nb; p++) rad[row + p] = bw[p] * fastExp(-gk * br2[p]);
-  }
+  // One radial row per distinct exponent (alpha does not depend on l when a_k = 1: soap.md §4).
+  const gam = g.uniqueGammas, rowOf = g.gammaRow, nU = gam.length;
   const prim = s.prim, cn = s.cnlm, coef = g.coefs;
+  prim.fill(0);
   for (let sp = 0; sp < S; sp++) {
-    const p0 = spStart[sp], p1 = spStart[sp + 1], base = sp * NLL;
+    const base = sp * NLL;
+    for (let q0 = spStart[sp], qEnd = spStart[sp + 1]; q0 < qEnd; q0 += BLOCK) {
+      const nb = Math.min(BLOCK, qEnd - q0);
+      for (let p = 0; p < nb; p++) solidHarmonics(ylm, tab, bx[q0 + p], by[q0 + p], bz[q0 + p], p, BLOCK);
+      for (let u = 0; u < nU; u++) {
+        const gk = gam[u], row = u * BLOCK;
+        for (let p = 0; p < nb; p++) rad[row + p] = bw[q0 + p] * fastExp(-gk * br2[q0 + p]);
+      }
+      for (let l = 0; l <= L; l++) {
+        const tl = 2 * l + 1, ll = l * l, blk = base + N * ll;
+        // 4 radial rows x 2 harmonic rows per pass: 6 loads feed 8 multiply-adds.
+        let k = 0;
+        for (; k + 3 < N; k += 4) {
+          const r0 = rowOf[l * N + k] * BLOCK, r1 = rowOf[l * N + k + 1] * BLOCK, r2 = rowOf[l * N + k + 2] * BLOCK, r3 = rowOf[l * N + k + 3] * BLOCK;
+          let m = 0;
+          for (; m + 1 < tl; m += 2) {
+            const y0 = (ll + m) * BLOCK, y1 = y0 + BLOCK;
+            let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+            for (let p = 0; p < nb; p++) {
+              const u = ylm[y0 + p], v = ylm[y1 + p];
+              const f0 = rad[r0 + p], f1 = rad[r1 + p], f2 = rad[r2 + p], f3 = rad[r3 + p];
+              a0 += f0 * u; a1 += f1 * u; a2 += f2 * u; a3 += f3 * u;
+              b0 += f0 * v; b1 += f1 * v; b2 += f2 * v; b3 += f3 * v;
+            }
+            const o = blk + k * tl + m;
+            prim[o] += a0; prim[o + tl] += a1; prim[o + 2 * tl] += a2; prim[o + 3 * tl] += a3;
+            prim[o + 1] += b0; prim[o + 1 + tl] += b1; prim[o + 1 + 2 * tl] += b2; prim[o + 1 + 3 * tl] += b3;
+          }
+          for (; m < tl; m++) {
+            const yrow = (ll + m) * BLOCK;
+            let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+            for (let p = 0; p < nb; p++) {
+              const yv = ylm[yrow + p];
+              a0 += rad[r0 + p] * yv;
+              a1 += rad[r1 + p] * yv;
+              a2 += rad[r2 + p] * yv;
+              a3 += rad[r3 + p] * yv;
+            }
+            const o = blk + k * tl + m;
+            prim[o] += a0; prim[o + tl] += a1; prim[o + 2 * tl] += a2; prim[o + 3 * tl] += a3;
+          }
+        }
+        for (; k < N; k++) {
+          const rrow = rowOf[l * N + k] * BLOCK;
+          for (let m = 0; m < tl; m++) {
+            const yrow = (ll + m) * BLOCK;
+            let a0 = 0;
+            for (let p = 0; p < nb; p++) a0 += rad[rrow + p] * ylm[yrow + p];
+            prim[blk + k * tl + m] += a0;
+          }
+        }
+      }
+    }
+    // c_nlm = sum_k coef^(l)_nk prim_klm.
     for (let l = 0; l <= L; l++) {
-      const tl = 2 * l + 1, ll = l * l, blk = base + N * ll;
-      // 4 radial rows x 2 harmonic rows per pass: 6 loads feed 8 multiply-adds.
-      let k = 0;
-      for (; k + 3 < N; k += 4) {
-        const r0 = rowOf[l * N + k] * cap, r1 = rowOf[l * N + k + 1] * cap, r2 = rowOf[l * N + k + 2] * cap, r3 = rowOf[l * N + k + 3] * cap;
-        let m = 0;
-        for (; m + 1 < tl; m += 2) {
-          const y0 = (ll + m) * cap, y1 = y0 + cap;
-          let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
-          for (let p = p0; p < p1; p++) {
-            const u = ylm[y0 + p], v = ylm[y1 + p];
-            const q0 = rad[r0 + p], q1 = rad[r1 + p], q2 = rad[r2 + p], q3 = rad[r3 + p];
-            a0 += q0 * u; a1 += q1 * u; a2 += q2 * u; a3 += q3 * u;
-            b0 += q0 * v; b1 += q1 * v; b2 += q2 * v; b3 += q3 * v;
-          }
-          const o = blk + k * tl + m;
-          prim[o] = a0; prim[o + tl] = a1; prim[o + 2 * tl] = a2; prim[o + 3 * tl] = a3;
-          prim[o + 1] = b0; prim[o + 1 + tl] = b1; prim[o + 1 + 2 * tl] = b2; prim[o + 1 + 3 * tl] = b3;
-        }
-        for (; m < tl; m++) {
-          const yrow = (ll + m) * cap;
-          let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-          for (let p = p0; p < p1; p++) {
-            const yv = ylm[yrow + p];
-            a0 += rad[r0 + p] * yv;
-            a1 += rad[r1 + p] * yv;
-            a2 += rad[r2 + p] * yv;
-            a3 += rad[r3 + p] * yv;
-          }
-          const o = blk + k * tl + m;
-          prim[o] = a0; prim[o + tl] = a1; prim[o + 2 * tl] = a2; prim[o + 3 * tl] = a3;
-        }
-      }
-      for (; k < N; k++) {
-        const rrow = rowOf[l * N + k] * cap;
-        for (let m = 0; m < tl; m++) {
-          const yrow = (ll + m) * cap;
-          let a0 = 0;
-          for (let p = p0; p < p1; p++) a0 += rad[rrow + p] * ylm[yrow + p];
-          prim[blk + k * tl + m] = a0;
-        }
-      }
-      // c_nlm = sum_k coef^(l)_nk prim_klm.
-      const cl = l * N * N;
+      const tl = 2 * l + 1, blk = base + N * l * l, cl = l * N * N;
       for (let n = 0; n < N; n++) {
         const o = blk + n * tl;
         for (let m = 0; m < tl; m++) {
