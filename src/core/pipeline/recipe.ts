@@ -142,10 +142,13 @@ export function validateRecipe(r: Recipe): Recipe {
   if (!Number.isInteger(r.soap?.lMax) || r.soap.lMax < 0) bad('soap.lMax', 'must be an integer >= 0');
   posNum(r.lens?.cutoff, 'lens.cutoff');
   if (r.lens.universe !== 'selection' && r.lens.universe !== 'all') bad('lens.universe', 'must be "selection" or "all"');
+  if (r.lens.convention !== 'soapify' && r.lens.convention !== 'dynsight') bad('lens.convention', 'must be "soapify" or "dynsight"');
   posInt(r.smoothing?.window, 'smoothing.window');
   if (!Number.isInteger(r.smoothing.polyorder) || r.smoothing.polyorder < 0 || r.smoothing.polyorder >= r.smoothing.window) {
     bad('smoothing.polyorder', 'must be an integer in 0..window-1');
   }
+  if (!['interp', 'nearest', 'mirror', 'constant', 'wrap'].includes(r.smoothing.mode)) bad('smoothing.mode', `unknown mode ${String(r.smoothing.mode)}`);
+  if (typeof r.smoothing.clip !== 'boolean' || typeof r.smoothing.trim !== 'boolean') bad('smoothing', 'clip and trim must be true or false');
   if (typeof r.lensWeight !== 'number' || !(r.lensWeight >= 0) || !Number.isFinite(r.lensWeight)) bad('lensWeight', 'must be a number >= 0');
   if (typeof r.pca !== 'object' || r.pca === null) bad('pca', 'missing');
   if ('k' in r.pca) posInt(r.pca.k, 'pca.k');
@@ -153,6 +156,7 @@ export function validateRecipe(r: Recipe): Recipe {
   const c = r.cluster;
   switch (c?.method) {
     case 'hdbscan':
+      if (typeof c.params !== 'object' || c.params === null || Array.isArray(c.params)) bad('cluster.params', 'must be an object of HDBSCAN* parameters');
       if (!['argmax-all', 'noise-only', 'hard'].includes(c.soft)) bad('cluster.soft', `unknown ${String(c.soft)}`);
       if (c.mode !== 'exact' && c.mode !== 'subsample') bad('cluster.mode', 'must be "exact" or "subsample"');
       if (c.mode === 'subsample') posInt(c.subsample, 'cluster.subsample');
@@ -172,6 +176,7 @@ export function validateRecipe(r: Recipe): Recipe {
   if (r.macro?.metric !== 'correlation') bad('macro.metric', 'only "correlation" is supported');
   if (!['single', 'complete', 'average', 'ward'].includes(r.macro.linkage)) bad('macro.linkage', `unknown ${String(r.macro.linkage)}`);
   if (!Number.isFinite(r.macro.cut)) bad('macro.cut', 'must be a number');
+  if (typeof r.macro.merge !== 'boolean') bad('macro.merge', 'must be true or false');
   if (!Number.isInteger(r.seed)) bad('seed', 'must be an integer');
   return r;
 }

@@ -39,6 +39,29 @@ describe('recipes and presets (pipeline.md §0)', () => {
     expect(() => parseRecipe('{"version": 1}')).toThrow(RangeError);
   });
 
+  it('a mutated recipe either validates or throws a RangeError, never a TypeError', () => {
+    const junk: unknown[] = [undefined, null, 'x', -1, 0, 1.5, [], {}, Number.NaN];
+    let thrown = 0;
+    for (const base of Object.values(PRESETS)) {
+      const paths: string[][] = [];
+      const walk = (v: unknown, path: string[]) => {
+        paths.push(path);
+        if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, c] of Object.entries(v)) walk(c, [...path, k]);
+      };
+      walk(base, []);
+      for (const path of paths.slice(1)) {
+        for (const j of junk) {
+          const copy = JSON.parse(JSON.stringify(base)) as Record<string, unknown>;
+          let o = copy;
+          for (const k of path.slice(0, -1)) o = o[k] as Record<string, unknown>;
+          o[path[path.length - 1]] = j;
+          try { validateRecipe(copy as unknown as Recipe); } catch (e) { expect(e).toBeInstanceOf(RangeError); thrown++; }
+        }
+      }
+    }
+    expect(thrown).toBeGreaterThan(100);
+  });
+
   it('names the first bad field', () => {
     const bad = (patch: object) => () => validateRecipe({ ...CU211_PRESET, ...patch } as Recipe);
     expect(bad({ version: 2 })).toThrow(/recipe\.version/);
