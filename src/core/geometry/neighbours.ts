@@ -86,6 +86,9 @@ const MAX_BINS_PER_ATOM = 4;
 /** Bins are about radius/2 wide: scanning 5³ bins of (R/2)³ costs ~3.7x the sphere volume. */
 const BINS_PER_RADIUS = 2;
 
+/** Bins scanned per centre beyond which a cell is rejected as far too small for the radius (no hang). */
+const MAX_SCANNED_BINS = 4_000_000;
+
 const IDENTITY = new Float64Array([1, 0, 0, 0, 1, 0, 0, 0, 1]);
 
 /**
@@ -163,6 +166,12 @@ export function buildNeighbourList(nl: NeighbourList, positions: ArrayLike<numbe
   const bw0 = span0 > 0 ? span0 / nb0 : 1, bw1 = span1 > 0 ? span1 / nb1 : 1, bw2 = span2 > 0 ? span2 / nb2 : 1;
   // A neighbour within radius differs by at most radius/h_i in fractional coordinate i.
   const k0 = Math.ceil(radius / heights[0] / bw0), k1 = Math.ceil(radius / heights[1] / bw1), k2 = Math.ceil(radius / heights[2] / bw2);
+  const scan = (per0 ? 2 * k0 + 1 : Math.min(2 * k0 + 1, 2 * nb0 - 1)) * (per1 ? 2 * k1 + 1 : Math.min(2 * k1 + 1, 2 * nb1 - 1)) *
+    (per2 ? 2 * k2 + 1 : Math.min(2 * k2 + 1, 2 * nb2 - 1));
+  if (scan > MAX_SCANNED_BINS) {
+    throw new RangeError(`neighbour radius ${radius} Å needs ${scan} cell images per atom: the cell (heights ` +
+      `${heights[0].toFixed(3)}, ${heights[1].toFixed(3)}, ${heights[2].toFixed(3)} Å) is too small for it`);
+  }
 
   const nBins = nb0 * nb1 * nb2;
   if (w.binStart.length < nBins + 1) w.binStart = new Int32Array(nBins + 1);

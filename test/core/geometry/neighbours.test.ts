@@ -102,6 +102,9 @@ describe('buildNeighbourList against brute force over images', () => {
     expect(() => buildNeighbourList(nl, new Float64Array(3), 1, null, [false, false, false], 1, new Int32Array([1]), true)).toThrow(RangeError);
     expect(() => buildNeighbourList(nl, new Float64Array([NaN, 0, 0]), 1, null, [false, false, false], 1, null, true)).toThrow(RangeError);
     expect(() => buildNeighbourList(nl, new Float64Array(9), 1, new Float64Array(9), [true, true, true], 1, null, true)).toThrow(RangeError);
+    // A 0.01 Å cell with a 10 Å radius would mean ~8e9 images per atom: refused, not a hang.
+    expect(() => buildNeighbourList(nl, new Float64Array(3), 1, cellFromParameters(0.01, 0.01, 0.01, 90, 90, 90), [true, true, true], 10, null, true))
+      .toThrow(/too small/);
   });
 });
 
