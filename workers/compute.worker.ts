@@ -3,8 +3,8 @@
  * write `workers/<name>-jobs.ts` exporting `create<Name>Jobs(deps)` and add ONE line to
  * createComputeApi (its cancel entry is wired through `cancellers`).
  *
- * Browser: Vite bundles this file (`new Worker(new URL('./compute.worker.ts', import.meta.url),
- * { type: 'module' })`, see browserSpawn in pool-browser usage) and it exposes itself on `self`.
+ * Browser: Vite bundles this file (browserSpawn / createBrowserPool in pool.ts) and it exposes
+ * itself on `self`.
  * Node: node-compute-worker.ts imports createComputeApi and exposes it on parentPort.
  */
 import { expose } from 'comlink';
@@ -14,13 +14,14 @@ import type { RunOptions } from '../src/core/progress.ts';
 import type { FrameSource } from '../src/core/descriptors/lens/compute-lens.ts';
 import { createLensJobs, type LensJobs } from './lens-jobs.ts';
 import { createSoapJobs, type SoapJobs } from './soap-jobs.ts';
+import { createPipelineJobs, type PipelineJobs } from './pipeline-jobs.ts';
 
 /** How a worker opens trajectory files: Blobs in the browser, paths in Node. */
 export interface ComputeDeps {
   open(sources: (Blob | string)[], o?: RunOptions): Promise<FrameSource>;
 }
 
-export type ComputeApi = SoapJobs & LensJobs & {
+export type ComputeApi = SoapJobs & LensJobs & PipelineJobs & {
   /** Aborts job `job` whichever module runs it. */
   cancel(job: number): void;
 };
@@ -28,8 +29,9 @@ export type ComputeApi = SoapJobs & LensJobs & {
 export function createComputeApi(deps: ComputeDeps): ComputeApi {
   const soap = createSoapJobs();
   const lens = createLensJobs(deps);
-  const cancellers = [soap.cancelSoap, lens.cancelLens];
-  return { ...soap, ...lens, cancel(job: number) { for (const c of cancellers) c(job); } };
+  const pipeline = createPipelineJobs(deps);
+  const cancellers = [soap.cancelSoap, lens.cancelLens, pipeline.cancelPipeline];
+  return { ...soap, ...lens, ...pipeline, cancel(job: number) { for (const c of cancellers) c(job); } };
 }
 
 /** Browser deps: files are Blobs (File objects) opened with core/io. */
