@@ -6,10 +6,10 @@
 export interface TransitionParams {
   /** Analysed atoms per frame (labels are frame-major: index = frame * nAtoms + atom). */
   nAtoms: number;
-  /** Lag in frames between the two labels of a pair (SOAPify `window`); default 1. */
-  window?: number;
-  /** Step between the later frames of successive pairs (SOAPify `stride`); default = window. */
+  /** Step between the later frames of successive pairs (SOAPify `stride`); default 1. */
   stride?: number;
+  /** Lag in frames between the two labels of a pair (SOAPify `window`); default = stride (SOAPify). */
+  window?: number;
   /** Number of classes K (labels 0..K-1); default max label + 1. */
   nClasses?: number;
   /**
@@ -36,8 +36,8 @@ export interface TransitionMatrix {
  */
 export function transitionMatrix(labels: Int32Array, p: TransitionParams): TransitionMatrix {
   const nAtoms = p.nAtoms;
-  const w = p.window ?? 1;
-  const s = p.stride ?? w;
+  const s = p.stride ?? 1;
+  const w = p.window ?? s;
   if (!Number.isInteger(nAtoms) || nAtoms < 1) throw new RangeError(`transitions: nAtoms must be a positive integer, got ${nAtoms}`);
   if (!Number.isInteger(w) || w < 1) throw new RangeError(`transitions: window must be a positive integer, got ${w}`);
   if (!Number.isInteger(s) || s < 1) throw new RangeError(`transitions: stride must be a positive integer, got ${s}`);

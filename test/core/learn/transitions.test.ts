@@ -62,7 +62,8 @@ describe('transition matrices (pipeline.md §8)', () => {
     const l = new Int32Array([0, 1, 2, 0, 1, 2]);
     const w2 = transitionMatrix(l, { nAtoms: 1, window: 2, stride: 1 }); // pairs (0,2) (1,3) (2,4) (3,5) -> 0->2, 1->0, 2->1, 0->2
     expect(Array.from(w2.counts)).toEqual([0, 0, 2, 1, 0, 0, 0, 1, 0]);
-    const w2s2 = transitionMatrix(l, { nAtoms: 1, window: 2 }); // stride = window: pairs (0,2), (2,4)
+    expect(Array.from(transitionMatrix(l, { nAtoms: 1, window: 2 }).counts)).toEqual(Array.from(w2.counts)); // stride defaults to 1
+    const w2s2 = transitionMatrix(l, { nAtoms: 1, stride: 2 }); // window defaults to stride (SOAPify): pairs (0,2), (2,4)
     expect(Array.from(w2s2.counts)).toEqual([0, 0, 1, 0, 0, 0, 0, 1, 0]);
     expect(w2s2.pairs).toBe(2);
     // a class with no outgoing pairs keeps an all-zero probability row
