@@ -15,6 +15,8 @@ import { FormatError } from '../errors.ts';
 const MAX_BLOCK_BYTES = 3 << 20;
 const MAX_GROUPS = 6, MIN_GROUPS = 2, GROUP_SIZE = 50, MAX_CODE_LEN = 20, MAX_SELECTORS = 32767;
 const OUT_FLUSH = 1 << 20;
+/** Bits of the Huffman fast lookup table (codes up to this length decode in one step). */
+const LOOKUP_BITS = 10;
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
@@ -139,6 +141,17 @@ export class Bzip2Decoder {
     return v;
   }
 
+  /** The next LOOKUP_BITS bits without consuming them (zeros past the end of the data). */
+  private peek(): number {
+    const d = this.data, p = this.bytePos;
+    const w = ((d[p] ?? 0) << 16) | ((d[p + 1] ?? 0) << 8) | (d[p + 2] ?? 0);
+    return (w >>> (24 - LOOKUP_BITS - this.bitOff)) & ((1 << LOOKUP_BITS) - 1);
+  }
+
+  private bitsLeft(): number {
+    return (this.data.length - this.bytePos) * 8 - this.bitOff;
+  }
+
   private bit(): number {
     if (this.bytePos >= this.data.length) throw new Truncated();
     const v = (this.data[this.bytePos] >>> (7 - this.bitOff)) & 1;
@@ -183,6 +196,7 @@ export class Bzip2Decoder {
     // Code lengths, delta coded.
     const limit: Int32Array[] = [], first: Int32Array[] = [], count: Int32Array[] = [], perm: Int32Array[] = [];
     const minLens = new Int32Array(nGroups), maxLens = new Int32Array(nGroups);
+    const tables: Int32Array[] = [];
     const len = new Uint8Array(alphaSize);
     for (let t = 0; t < nGroups; t++) {
       let curr = this.bits(5);
@@ -204,6 +218,18 @@ export class Bzip2Decoder {
       for (let l = minL; l <= maxL; l++) { fst[l] = code; idx[l] = at; code = (code + cnt[l]) << 1; at += cnt[l]; }
       limit.push(idx); first.push(fst); count.push(cnt); perm.push(pm);
       minLens[t] = minL; maxLens[t] = maxL;
+      // Fast table: every LOOKUP_BITS-bit prefix that starts with a code of <= LOOKUP_BITS bits
+      // maps to (symbol << 5 | length); 0 sends longer codes to the bit-by-bit path.
+      const table = new Int32Array(1 << LOOKUP_BITS);
+      for (let l = minL; l <= Math.min(maxL, LOOKUP_BITS); l++) {
+        for (let d = 0; d < cnt[l]; d++) {
+          const code = fst[l] + d;
+          if (code >= 1 << l) continue; // over-subscribed lengths: left to the slow path's checks
+          const from = code << (LOOKUP_BITS - l), to = (code + 1) << (LOOKUP_BITS - l);
+          table.fill((pm[idx[l] + d] << 5) | l, from, to);
+        }
+      }
+      tables.push(table);
     }
     // Huffman + MTF + RUNA/RUNB decoding into the BWT block.
     // The block buffer grows by doubling (small files never allocate the 900 kB maximum).
@@ -222,13 +248,22 @@ export class Bzip2Decoder {
         groupLeft = GROUP_SIZE;
       }
       groupLeft--;
-      const minL = minLens[g], maxL = maxLens[g], fst = first[g], cnt = count[g], idx = limit[g], pm = perm[g];
-      let l = minL, v = this.bits(minL), sym = -1;
-      for (;;) {
-        const d = v - fst[l];
-        if (d >= 0 && d < cnt[l]) { sym = pm[idx[l] + d]; break; }
-        if (++l > maxL) this.fail('a valid Huffman code', 'undecodable bits');
-        v = (v << 1) | this.bit();
+      let sym = -1;
+      const e = tables[g][this.peek()];
+      if (e !== 0 && this.bitsLeft() >= (e & 31)) {
+        sym = e >>> 5;
+        const off = this.bitOff + (e & 31);
+        this.bytePos += off >>> 3;
+        this.bitOff = off & 7;
+      } else {
+        const minL = minLens[g], maxL = maxLens[g], fst = first[g], cnt = count[g], idx = limit[g], pm = perm[g];
+        let l = minL, v = this.bits(minL);
+        for (;;) {
+          const d = v - fst[l];
+          if (d >= 0 && d < cnt[l]) { sym = pm[idx[l] + d]; break; }
+          if (++l > maxL) this.fail('a valid Huffman code', 'undecodable bits');
+          v = (v << 1) | this.bit();
+        }
       }
       if (sym <= 1) {
         if (!inRun) { inRun = true; runAcc = 0; runN = 1; }
@@ -250,7 +285,7 @@ export class Bzip2Decoder {
       const k = sym - 1;
       if (k >= nInUse) this.fail(`MTF index < ${nInUse}`, String(k));
       const v2 = mtf[k];
-      mtf.copyWithin(1, 0, k);
+      if (k < 16) { for (let j = k; j > 0; j--) mtf[j] = mtf[j - 1]; } else mtf.copyWithin(1, 0, k);
       mtf[0] = v2;
       if (n >= this.blockMax) this.fail(`a block of at most ${this.blockMax} bytes`, 'more data');
       const b = seqToUnseq[v2];
@@ -269,19 +304,27 @@ export class Bzip2Decoder {
     let crc = 0xffffffff;
     let tPos = tt[origPtr];
     let last = -1, same = 0;
+    let out = this.out, fill = this.outFill;
+    const cap = out.length;
     for (let k = 0; k < n; k++) {
       const b = block[tPos];
       tPos = tt[tPos];
       if (same === 4) {
-        for (let r = 0; r < b; r++) { crc = (crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ last) & 0xff]; this.emit(last); }
+        for (let r = 0; r < b; r++) {
+          crc = (crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ last) & 0xff];
+          if (fill === cap) { this.outFill = fill; this.flush(); out = this.out; fill = 0; }
+          out[fill++] = last;
+        }
         same = 0;
         last = -1;
         continue;
       }
       if (b === last) same++; else { last = b; same = 1; }
       crc = (crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ b) & 0xff];
-      this.emit(b);
+      if (fill === cap) { this.outFill = fill; this.flush(); out = this.out; fill = 0; }
+      out[fill++] = b;
     }
+    this.outFill = fill;
     crc = ~crc >>> 0;
     if (crc !== blockCrc) this.fail(`block CRC ${hex(blockCrc)}`, `computed ${hex(crc)} (corrupt data)`);
     this.combined = (((this.combined << 1) | (this.combined >>> 31)) ^ crc) >>> 0;
@@ -293,11 +336,6 @@ export class Bzip2Decoder {
     grown.set(this.block.subarray(0, n));
     this.block = grown;
     return grown;
-  }
-
-  private emit(b: number): void {
-    if (this.outFill === this.out.length) this.flush();
-    this.out[this.outFill++] = b;
   }
 
   private flush(): void {
