@@ -41,6 +41,7 @@ export function transitionMatrix(labels: Int32Array, p: TransitionParams): Trans
   if (!Number.isInteger(nAtoms) || nAtoms < 1) throw new RangeError(`transitions: nAtoms must be a positive integer, got ${nAtoms}`);
   if (!Number.isInteger(w) || w < 1) throw new RangeError(`transitions: window must be a positive integer, got ${w}`);
   if (!Number.isInteger(s) || s < 1) throw new RangeError(`transitions: stride must be a positive integer, got ${s}`);
+  if (w < s) throw new RangeError(`transitions: window (${w}) must be >= stride (${s}), as in SOAPify (pipeline.md §8)`);
   if (labels.length % nAtoms !== 0) throw new RangeError(`transitions: ${labels.length} labels are not whole frames of ${nAtoms} atoms`);
   const nFrames = labels.length / nAtoms;
   let maxLabel = -1, hasNoise = false;

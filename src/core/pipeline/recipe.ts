@@ -173,6 +173,7 @@ export function validateRecipe(r: Recipe): Recipe {
   }
   posInt(r.transitions?.window, 'transitions.window');
   posInt(r.transitions?.stride, 'transitions.stride');
+  if (r.transitions.window < r.transitions.stride) bad('transitions.window', 'must be >= stride (SOAPify, pipeline.md §8)');
   if (r.macro?.metric !== 'correlation') bad('macro.metric', 'only "correlation" is supported');
   if (!['single', 'complete', 'average', 'ward'].includes(r.macro.linkage)) bad('macro.linkage', `unknown ${String(r.macro.linkage)}`);
   if (!Number.isFinite(r.macro.cut)) bad('macro.cut', 'must be a number');

@@ -66,6 +66,7 @@ describe('transition matrices (pipeline.md §8)', () => {
     const w2s2 = transitionMatrix(l, { nAtoms: 1, stride: 2 }); // window defaults to stride (SOAPify): pairs (0,2), (2,4)
     expect(Array.from(w2s2.counts)).toEqual([0, 0, 1, 0, 0, 0, 0, 1, 0]);
     expect(w2s2.pairs).toBe(2);
+    expect(() => transitionMatrix(l, { nAtoms: 1, window: 1, stride: 2 })).toThrow(/window/);
     // a class with no outgoing pairs keeps an all-zero probability row
     const z = transitionMatrix(new Int32Array([0, 0, 1]), { nAtoms: 1 });
     expect(Array.from(z.probabilities)).toEqual([0.5, 0.5, 0, 0]);
