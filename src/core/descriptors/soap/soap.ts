@@ -228,16 +228,18 @@ function expandGto(plan: SoapPlan, g: GtoBasis, nl: NeighbourList, c: number, co
   const idx = nl.index;
   // Counting sort of this centre's neighbours by species.
   spStart.fill(0);
-  for (let e = e0; e < e1; e++) { const sp = codes[idx[e]]; if (sp >= 0) spStart[sp + 1]++; }
+  // A list built with a larger radius (shared with LENS, say) is cut to R_nb here (soap.md §2, inclusive).
+  const rMax2 = plan.neighbourRadius * plan.neighbourRadius, ar2 = nl.r2;
+  for (let e = e0; e < e1; e++) { const sp = codes[idx[e]]; if (sp >= 0 && ar2[e] <= rMax2) spStart[sp + 1]++; }
   for (let sp = 0; sp < S; sp++) spStart[sp + 1] += spStart[sp];
   const fill = s.spFill;
   for (let sp = 0; sp < S; sp++) fill[sp] = spStart[sp];
-  const ax = nl.dx, ay = nl.dy, az = nl.dz, ar2 = nl.r2, tab = s.ylm;
+  const ax = nl.dx, ay = nl.dy, az = nl.dz, tab = s.ylm;
   for (let e = e0; e < e1; e++) {
     const sp = codes[idx[e]];
-    if (sp < 0) continue;
-    const p = fill[sp]++;
     const r2 = ar2[e];
+    if (sp < 0 || r2 > rMax2) continue;
+    const p = fill[sp]++;
     br2[p] = r2; bx[p] = ax[e]; by[p] = ay[e]; bz[p] = az[e];
     bw[p] = wgt ? weightAt(wgt, r2) : 1;
   }
@@ -319,10 +321,11 @@ function expandPoly(plan: SoapPlan, p: PolynomialBasis, nl: NeighbourList, c: nu
   const N = plan.nMax, L = plan.lMax, LL = (L + 1) * (L + 1), NLL = N * LL, Q = POLY_QUADRATURE_POINTS;
   const eta = plan.eta, cn = s.cnlm, y = s.y, f = s.f, rad = s.radial, rq = p.radii, wq = p.weights, wgt = plan.weighting;
   cn.fill(0);
+  const rMax2 = plan.neighbourRadius * plan.neighbourRadius;
   for (let e = nl.offsets[c], end = nl.offsets[c + 1]; e < end; e++) {
     const sp = codes[nl.index[e]];
-    if (sp < 0) continue;
     const r2 = nl.r2[e];
+    if (sp < 0 || r2 > rMax2) continue;
     const w = wgt ? weightAt(wgt, r2) : 1;
     if (w === 0) continue;
     const base = sp * NLL;
@@ -435,8 +438,9 @@ export function normalizeRow(out: Float64Array, off: number, width: number): voi
 }
 
 /**
- * SOAP rows of every centre of a neighbour list built with radius >= plan.neighbourRadius and
- * includeSelf = true (soap.md §2: the centre and its images are part of the density).
+ * SOAP rows of every centre of a neighbour list built with radius >= plan.neighbourRadius (entries
+ * beyond it are skipped) and includeSelf = true (soap.md §2: the centre and its images are part of
+ * the density).
  * codes: per-atom species code (speciesCodes). Writes nl.n rows of plan.width float64 values,
  * row-major, into out starting at outOffset; out is owned by the caller. No allocation.
  */

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildNeighbourList, createNeighbourList } from '../../../../src/core/geometry/neighbours.ts';
 import {
-  computeSoap, createSoapScratch, fillSoapRow, normalizeRow, planSoap, soapCoefficients, speciesCodes, type SoapParams,
+  computeSoap, createSoapScratch, fillSoapRow, normalizeRow, planSoap, soapCoefficients, soapFrame, speciesCodes, type SoapParams,
 } from '../../../../src/core/descriptors/soap/soap.ts';
 import { compareRows, inlineFrames, loadFixture } from './_fixtures.ts';
 
@@ -177,6 +177,18 @@ describe('SOAP invariances (issue 3 "Accuracy")', () => {
     for (const copy of [0, 3]) {
       const got = computeSoap(big, species, bigCell, pbc, params, Int32Array.from(centres, (c) => c + copy * n));
       expect(compareRows(got, ref, 324, true).worst).toBeLessThanOrEqual(TOL_REORDER_REL);
+    }
+  });
+
+  it('a neighbour list built with a larger radius gives the same rows (entries beyond R_nb skipped)', () => {
+    const plan = planSoap(params);
+    for (const rbf of ['gto', 'polynomial'] as const) {
+      const p = planSoap({ ...params, rbf });
+      const nl = buildNeighbourList(createNeighbourList(), fr.positions, n, cell, pbc, plan.neighbourRadius + 2.5, centres, true);
+      const out = new Float64Array(centres.length * p.width);
+      soapFrame(p, nl, speciesCodes(p, fr.species), out, 0, createSoapScratch(p));
+      const want = computeSoap(fr.positions, fr.species, cell, pbc, p, centres);
+      expect(Array.from(out)).toEqual(Array.from(want));
     }
   });
 
