@@ -14,8 +14,21 @@ import { checkFrame, eofError, frameCursor, headLines, lineError } from './commo
 import { canonicalElement, elementFromName, UNKNOWN } from '../elements.ts';
 import { cellFromParameters, isPlaceholderCell } from '../../geometry/cell.ts';
 
+const RECORD_NAMES = ['ATOM', 'HETATM', 'MODEL', 'ENDMDL', 'CRYST1', 'END'] as const;
+
+/** True when columns 1-6 of the line hold `name` followed by blanks (or the line ends). */
+function isRecord(buf: Uint8Array, s: number, e: number, name: string): boolean {
+  for (let k = 0; k < 6; k++) {
+    const c = s + k < e ? buf[s + k] : 32;
+    if (c !== (k < name.length ? name.charCodeAt(k) : 32)) return false;
+  }
+  return true;
+}
+
+/** The record name of a line when it is one the reader acts on, else '' (compared on bytes). */
 function record(buf: Uint8Array, s: number, e: number): string {
-  return bytesToString(buf, s, Math.min(e, s + 6)).trimEnd();
+  for (const name of RECORD_NAMES) if (isRecord(buf, s, e, name)) return name;
+  return '';
 }
 
 function isAtom(rec: string): boolean { return rec === 'ATOM' || rec === 'HETATM'; }
