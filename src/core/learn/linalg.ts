@@ -4,7 +4,7 @@
  * triangular inverses. Matrices are flat row-major Float64Arrays of n*n values.
  */
 
-/** Result of `symmetricEigen`: eigenvalues ascending-unsorted as found; vectors as rows. */
+/** Result of `symmetricEigen`: eigenvalues sorted descending, eigenvectors as rows. */
 export interface SymmetricEigen {
   /** n eigenvalues, sorted descending. */
   values: Float64Array;
