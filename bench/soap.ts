@@ -61,11 +61,13 @@ async function onPool(sys: System, workers: number, frames: number): Promise<voi
     const req = { species: sys.species, centres: sys.centres, params: PARAMS };
     // Warm-up: spawn every worker and compile the kernel.
     await soapOnPool(pool, make(workers), { ...req, centres: Int32Array.of(0) }, () => undefined);
-    const t0 = performance.now();
+    const t0 = performance.now(), c0 = cpuSeconds();
     await soapOnPool(pool, make(frames), req, () => undefined);
-    const wall = (performance.now() - t0) / 1000;
+    const wall = (performance.now() - t0) / 1000, cpu = cpuSeconds() - c0;
     const rate = (frames * nC) / wall;
-    console.log(`${sys.name}: ${workers} worker${workers > 1 ? 's' : ''}: ${rate.toFixed(0)} envs/s wall (${(rate / workers).toFixed(0)} per worker; ${frames} frames x ${nC} centres in ${wall.toFixed(2)} s)`);
+    // process.cpuUsage counts every thread of the process: workers plus the main thread's share.
+    console.log(`${sys.name}: ${workers} worker${workers > 1 ? 's' : ''}: ${rate.toFixed(0)} envs/s wall (${(rate / workers).toFixed(0)} per worker; ` +
+      `${((frames * nC) / cpu).toFixed(0)} envs per CPU-second of the whole process; ${frames} frames x ${nC} centres in ${wall.toFixed(2)} s)`);
   } finally {
     await pool.dispose();
   }
