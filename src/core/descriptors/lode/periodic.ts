@@ -121,17 +121,17 @@ export interface PeriodicWork {
   /** Per k and species: Re/Im of S_a(k). */
   sRe: Float64Array;
   sIm: Float64Array;
-  /** One centre's accumulator, nSpecies x width (permuted columns). */
+  /** Accumulators of one block of centres, CENTRE_BLOCK x nSpecies x width (permuted columns). */
   acc: Float64Array;
-  /** Per k: cos/sin of k . r_i of the current centre. */
-  eRe: Float64Array;
-  eIm: Float64Array;
 }
 
 export function createPeriodicWork(): PeriodicWork {
   const z = new Float64Array(0);
-  return { phaseC: z, phaseS: z, sRe: z, sIm: z, acc: z, eRe: z, eIm: z };
+  return { phaseC: z, phaseS: z, sRe: z, sIm: z, acc: z };
 }
+
+/** Centres per block of the projection loop (see periodicCoefficients). */
+const CENTRE_BLOCK = 16;
 
 function ensure(buf: Float64Array, n: number): Float64Array {
   return buf.length >= n ? buf : new Float64Array(Math.max(n, Math.ceil(buf.length * 1.5)));
@@ -187,35 +187,36 @@ export function periodicCoefficients(ks: KSpace, positions: Float64Array, nAtoms
       sIm[q * nSpecies + a] -= s;
     }
   }
-  w.acc = ensure(w.acc, nSpecies * width);
-  w.eRe = ensure(w.eRe, nk);
-  w.eIm = ensure(w.eIm, nk);
-  const acc = w.acc, A = ks.a, colMap = ks.colMap, eRe = w.eRe, eIm = w.eIm;
-  for (let ci = 0; ci < centres.length; ci++) {
-    const i = centres[ci], bi = i * perAtom;
-    acc.fill(0, 0, nSpecies * width);
+  // Centres in blocks: for each k the row A[k] (width values) stays in L1 while it updates every
+  // (centre, species) accumulator of the block (CENTRE_BLOCK x nSpecies x width doubles, ~16-32 KB).
+  w.acc = ensure(w.acc, CENTRE_BLOCK * nSpecies * width);
+  const acc = w.acc, A = ks.a, colMap = ks.colMap;
+  for (let c0 = 0; c0 < centres.length; c0 += CENTRE_BLOCK) {
+    const cb = Math.min(CENTRE_BLOCK, centres.length - c0);
+    acc.fill(0, 0, cb * nSpecies * width);
     for (let q = 0; q < nk; q++) {
-      const i1 = bi + o0 + nv[3 * q], i2 = bi + o1 + nv[3 * q + 1], i3 = bi + o2 + nv[3 * q + 2];
-      const c12 = pc[i1] * pc[i2] - ps[i1] * ps[i2], s12 = ps[i1] * pc[i2] + pc[i1] * ps[i2];
-      eRe[q] = c12 * pc[i3] - s12 * ps[i3];
-      eIm[q] = s12 * pc[i3] + c12 * ps[i3];
-    }
-    for (let a = 0; a < nSpecies; a++) {
-      const ao = a * width;
-      for (let q = 0; q < nk; q++) {
-        const er = eRe[q], ei = eIm[q];
-        const sr = sRe[q * nSpecies + a], si = sIm[q * nSpecies + a];
-        const te = er * sr - ei * si; // Re(e^{ik.r_i} S_a) = sum cos(k.(r_i - r_j))
-        const to = er * si + ei * sr; // Im(...) = sum sin(k.(r_i - r_j))
-        const row = q * width;
-        for (let c = 0; c < evenCols; c++) acc[ao + c] += A[row + c] * te;
-        for (let c = evenCols; c < width; c++) acc[ao + c] += A[row + c] * to;
+      const row = q * width, n1 = o0 + nv[3 * q], n2 = o1 + nv[3 * q + 1], n3 = o2 + nv[3 * q + 2];
+      for (let b = 0; b < cb; b++) {
+        const bi = centres[c0 + b] * perAtom;
+        const i1 = bi + n1, i2 = bi + n2, i3 = bi + n3;
+        const c12 = pc[i1] * pc[i2] - ps[i1] * ps[i2], s12 = ps[i1] * pc[i2] + pc[i1] * ps[i2];
+        const er = c12 * pc[i3] - s12 * ps[i3], ei = s12 * pc[i3] + c12 * ps[i3];
+        for (let a = 0; a < nSpecies; a++) {
+          const sr = sRe[q * nSpecies + a], si = sIm[q * nSpecies + a];
+          const te = er * sr - ei * si; // Re(e^{ik.r_i} S_a) = sum_j cos(k.(r_i - r_j))
+          const to = er * si + ei * sr; // Im(...) = sum_j sin(k.(r_i - r_j))
+          const ao = (b * nSpecies + a) * width;
+          for (let c = 0; c < evenCols; c++) acc[ao + c] += A[row + c] * te;
+          for (let c = evenCols; c < width; c++) acc[ao + c] += A[row + c] * to;
+        }
       }
     }
-    const ob = outOffset + ci * rowStride;
-    for (let a = 0; a < nSpecies; a++) {
-      const ao = a * width;
-      for (let c = 0; c < width; c++) out[ob + ao + colMap[c]] = acc[ao + c];
+    for (let b = 0; b < cb; b++) {
+      const ob = outOffset + (c0 + b) * rowStride;
+      for (let a = 0; a < nSpecies; a++) {
+        const ao = (b * nSpecies + a) * width, oo = ob + a * width;
+        for (let c = 0; c < width; c++) out[oo + colMap[c]] = acc[ao + c];
+      }
     }
   }
 }
