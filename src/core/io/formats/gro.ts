@@ -120,7 +120,7 @@ async function indexGro(src: ByteSource, o?: RunOptions) {
     b.push(start, line);
     if (titles.length < 2) titles.push(title);
     const got = await r.skip(n);
-    if (got < n) throw eofError(file, r.line + 1, `${n} atom lines, found ${got}`);
+    if (got < n) throw eofError(file, r.line + 1, `${n} atom lines (only ${got} present)`);
     if (!(await r.next())) throw eofError(file, r.line + 1, 'the box line');
   }
   if (n < 0) throw eofError(file, 1, 'a GRO title line');

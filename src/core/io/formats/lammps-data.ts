@@ -153,7 +153,7 @@ async function readData(src: ByteSource, o?: OpenOptions): Promise<DataFile> {
       }
       got++;
     }
-    if (rows >= 0 && got < rows) throw eofError(file, r.line + 1, `${rows} rows in section ${keyword}, found ${got}`);
+    if (rows >= 0 && got < rows) throw eofError(file, r.line + 1, `${rows} rows in section ${keyword} (only ${got} present)`);
     if (keyword === 'Atoms') {
       atoms = { ids: ids!, types, pos: pos!, props, style };
       props = {};

@@ -315,7 +315,7 @@ async function indexDump(src: ByteSource, o?: RunOptions): Promise<{ index: Fram
     if (steps.length < 2) { steps.push(h.step ?? NaN); times.push(h.time ?? NaN); }
     b.push(start, line);
     const got = await r.skip(h.nAtoms);
-    if (got < h.nAtoms) throw eofError(src.name, r.line + 1, `${h.nAtoms} atom rows after line ${h.atomsLine}, found ${got}`);
+    if (got < h.nAtoms) throw eofError(src.name, r.line + 1, `${h.nAtoms} atom rows after line ${h.atomsLine} (only ${got} present)`);
   }
   if (!first) throw eofError(src.name, 1, '"ITEM: TIMESTEP" (a LAMMPS dump frame)');
   return { index: b.finish(src.size), first, steps, times };

@@ -270,7 +270,7 @@ async function openXyz(src: ByteSource, ctx: OpenContext, o?: RunOptions): Promi
     if (!dialect) dialect = dialectOf(file, r.line, r.text());
     if (comments.length < 2) comments.push(parseComment(file, r.line, r.text(), dialect));
     const got = await r.skip(n);
-    if (got < n) throw eofError(file, r.line + 1, `${n} atom lines, found ${got}`);
+    if (got < n) throw eofError(file, r.line + 1, `${n} atom lines (only ${got} present)`);
   }
   if (!dialect || n < 0) throw eofError(file, 1, 'the number of atoms');
   const d = dialect;
