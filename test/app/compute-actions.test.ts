@@ -4,7 +4,8 @@ import type { StoreApi } from 'zustand/vanilla';
 import { createAppStore, loadedTrajectory, type AppState } from '../../src/app/store.ts';
 import { cancelPipeline, computeLens, computeSoap, runPipeline, type ComputeServices, type RecipeRunner } from '../../src/app/compute/compute-actions.ts';
 import { clusterLayers } from '../../src/app/compute/layers.ts';
-import { browserDeps, createComputeApi, type ComputeApi } from '../../workers/compute.worker.ts';
+import type { ComputeApi } from '../../workers/compute.worker.ts';
+import { inThreadPool } from './compute-fixture.ts';
 import type { Pool } from '../../workers/pool.ts';
 import { CancelledError } from '../../src/core/errors.ts';
 import { blobSource } from '../../src/core/io/source.ts';
@@ -34,31 +35,6 @@ beforeAll(() => {
   for (let i = 0; i < FRAMES * (AU_ATOMS + 2); i++) pos = text.indexOf('\n', pos) + 1;
   auFile = new File([Buffer.from(text.slice(0, pos), 'latin1')], 'au309_cut.xyz');
 });
-
-/** A pool running jobs in this thread on `size` real compute APIs (round-robin), with cancel. */
-function inThreadPool(size = 2): Pool<ComputeApi> & { calls: number } {
-  const apis = Array.from({ length: size }, () => createComputeApi(browserDeps));
-  let job = 1, running = 0;
-  const pool = {
-    size, calls: 0,
-    running: () => running,
-    alive: () => size,
-    dispose: async () => undefined,
-    run<T>(fn: (api: never, job: number) => Promise<T>, signal?: AbortSignal): Promise<T> {
-      if (signal?.aborted) return Promise.reject(new CancelledError());
-      const j = job++;
-      const api = apis[j % size];
-      pool.calls++;
-      running++;
-      return new Promise<T>((resolve, reject) => {
-        const onAbort = () => { api.cancel(j); reject(new CancelledError()); };
-        signal?.addEventListener('abort', onAbort, { once: true });
-        fn(api as never, j).then(resolve, reject).finally(() => { running--; signal?.removeEventListener('abort', onAbort); });
-      });
-    },
-  };
-  return pool;
-}
 
 function services(pool: Pool<ComputeApi>, runRecipe?: RecipeRunner): ComputeServices {
   return {
