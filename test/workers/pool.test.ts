@@ -70,9 +70,10 @@ describe('node worker pool running SOAP', () => {
     const big = fccCrystal(3.615, 10, 6, 10); // 2400 atoms, several seconds of work at r_cut 6
     const heavy: SoapParams = { rCut: 6, nMax: 8, lMax: 8, species: ['Cu'] };
     const ac = new AbortController();
-    const run = soapOnPool(pool, [{ positions: big.positions, cell: big.cell, pbc: [true, true, true] }],
-      { species: new Array<string>(big.n).fill('Cu'), centres: null, params: heavy }, () => undefined, { signal: ac.signal });
-    setTimeout(() => ac.abort(), 300);
+    // Four frames of 2400 environments each: far longer than the 100 ms before the abort on any machine.
+    const input = Array.from({ length: 4 }, () => ({ positions: big.positions.slice(), cell: big.cell, pbc: [true, true, true] as [boolean, boolean, boolean] }));
+    const run = soapOnPool(pool, input, { species: new Array<string>(big.n).fill('Cu'), centres: null, params: heavy }, () => undefined, { signal: ac.signal });
+    setTimeout(() => ac.abort(), 100);
     await expect(run).rejects.toBeInstanceOf(CancelledError);
     for (let i = 0; i < 200 && pool.running() > 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(pool.running()).toBe(0);
