@@ -15,13 +15,14 @@ import type { FrameSource } from '../src/core/descriptors/lens/compute-lens.ts';
 import { createLensJobs, type LensJobs } from './lens-jobs.ts';
 import { createSoapJobs, type SoapJobs } from './soap-jobs.ts';
 import { createPipelineJobs, type PipelineJobs } from './pipeline-jobs.ts';
+import { createLodeJobs, type LodeJobs } from './lode-jobs.ts';
 
 /** How a worker opens trajectory files: Blobs in the browser, paths in Node. */
 export interface ComputeDeps {
   open(sources: (Blob | string)[], o?: RunOptions): Promise<FrameSource>;
 }
 
-export type ComputeApi = SoapJobs & LensJobs & PipelineJobs & {
+export type ComputeApi = SoapJobs & LensJobs & PipelineJobs & LodeJobs & {
   /** Aborts job `job` whichever module runs it. */
   cancel(job: number): void;
 };
@@ -30,8 +31,9 @@ export function createComputeApi(deps: ComputeDeps): ComputeApi {
   const soap = createSoapJobs();
   const lens = createLensJobs(deps);
   const pipeline = createPipelineJobs(deps);
-  const cancellers = [soap.cancelSoap, lens.cancelLens, pipeline.cancelPipeline];
-  return { ...soap, ...lens, ...pipeline, cancel(job: number) { for (const c of cancellers) c(job); } };
+  const lode = createLodeJobs();
+  const cancellers = [soap.cancelSoap, lens.cancelLens, pipeline.cancelPipeline, lode.cancelLode];
+  return { ...soap, ...lens, ...pipeline, ...lode, cancel(job: number) { for (const c of cancellers) c(job); } };
 }
 
 /** Browser deps: files are Blobs (File objects) opened with core/io. */
