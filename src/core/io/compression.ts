@@ -139,7 +139,16 @@ class StreamingDecompressed implements ByteSource {
     });
   }
 
-  async read(start: number, end: number): Promise<Uint8Array> {
+  /** Reads run one at a time: the decoder state is shared, and callers may read concurrently. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  read(start: number, end: number): Promise<Uint8Array> {
+    const next = this.queue.then(() => this.readNow(start, end));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async readNow(start: number, end: number): Promise<Uint8Array> {
     const s = Math.max(0, Math.min(this.size, Math.floor(start)));
     const e = Math.max(s, Math.min(this.size, Math.floor(end)));
     const windowStart = this.chunkStart.length ? this.chunkStart[0] : this.produced;

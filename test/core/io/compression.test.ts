@@ -144,6 +144,21 @@ describe('streams larger than the memory budget are re-decompressed on demand', 
     }
   });
 
+  it('concurrent reads on a slow source are serialised (the decoder state is shared)', async () => {
+    const rng = seededRng(5);
+    const text = new Uint8Array(6 << 20);
+    for (let k = 0; k < text.length; k++) text[k] = k % 61 === 60 ? 10 : 48 + Math.floor(rng() * 10);
+    const gz = new Uint8Array(nodeGzip(text));
+    expect(gz.length).toBeGreaterThan(2 << 20); // several 1 MB compressed reads
+    const inner = bytesSource('slow.gz', gz);
+    const slow = { name: inner.name, size: inner.size,
+      read: (a: number, b: number) => new Promise<Uint8Array>((r) => setTimeout(() => r(inner.read(a, b)), 1)) };
+    const streamed = await decompressedSource(slow, 'gzip', undefined, 64 << 10);
+    const ranges: [number, number][] = [[6_000_000, 6_001_000], [10, 500], [4_000_000, 4_000_100], [3_000_000, 3_000_010]];
+    const got = await Promise.all(ranges.map(([a, b]) => streamed.read(a, b)));
+    ranges.forEach(([a, b], k) => expect(md5(got[k])).toBe(md5(text.subarray(a, b))));
+  });
+
   it('a trajectory opened through the streaming path gives the same frames (gzip extended XYZ)', async () => {
     const parts = ['data', 'cu211', 'DynMetSurf_Cu211_AIMD_120atoms_1000frames.extxyz.gz'];
     const bytes = readShared(...parts);
@@ -154,6 +169,12 @@ describe('streams larger than the memory budget are re-decompressed on demand', 
     for (const i of [0, 1, 999, 500, 2]) {
       const a = await streamed.readFrame(i), b = await inMemory.readFrame(i);
       expect(Array.from(a.positions)).toEqual(Array.from(b.positions));
+    }
+    // concurrent reads (a worker pool asking for several frames at once) are serialised
+    const frames = [999, 0, 998, 1, 600];
+    const got = await Promise.all(frames.map((i) => streamed.readFrame(i)));
+    for (let k = 0; k < frames.length; k++) {
+      expect(Array.from(got[k].positions)).toEqual(Array.from((await inMemory.readFrame(frames[k])).positions));
     }
   });
 });
