@@ -35,12 +35,12 @@ const TOL_ROW_CACHE = 1e-6;
 const PATH = sharedPath('data', 'generated', 'cu211_600K_eam.lammpstrj.gz');
 const N_FRAMES = 16;
 
-/** The Cu(211) preset scaled down so that a run takes seconds: top 300 atoms, n = l = 6, W = 8. */
+/** The Cu(211) preset scaled down so that a run takes seconds: top 200 atoms, n = l = 4, W = 8. */
 const SMALL: Recipe = {
   ...CU211_PRESET,
   name: 'Cu(211) preset, scaled down for tests',
-  selection: { kind: 'top-by-z', count: 300, frame: 0 },
-  soap: { ...CU211_PRESET.soap, nMax: 6, lMax: 6 },
+  selection: { kind: 'top-by-z', count: 200, frame: 0 },
+  soap: { ...CU211_PRESET.soap, nMax: 4, lMax: 4 },
   smoothing: { ...CU211_PRESET.smoothing, window: 8 },
   cluster: { method: 'hdbscan', params: { minClusterSize: 40, clusterSelectionMethod: 'eom' }, soft: 'argmax-all', mode: 'exact' },
 };
@@ -67,7 +67,7 @@ async function reference(r: Recipe, nFrames: number): Promise<Reference> {
     { cutoff: r.lens.cutoff, convention: r.lens.convention, centres: atoms, universe: atoms });
   const sm = smoothLens(lensForward(lr.lens, nA, nFrames, 1), nA, nFrames - 1, r.smoothing);
   const kept = selectAlignedFrames(nFrames, r.smoothing.window, 1, true);
-  const M = kept.length, D = 36 * 7; // filled width for one species, n = l = 6: n^2 (l + 1)
+  const M = kept.length, D = r.soap.nMax ** 2 * (r.soap.lMax + 1); // filled width for one species: n^2 (l + 1)
   const rows = new Float64Array(M * nA * (D + 1));
   for (let j = 0; j < M; j++) {
     const f = await traj.readFrame(kept[j]);
@@ -106,7 +106,7 @@ describe('runRecipe on the worker pool (Cu(211), first 16 frames, scaled-down pr
 
   it('selects, trims and aligns as pipeline.md §1 and §4 say', () => {
     expect(Array.from(res.atoms)).toEqual(Array.from(ref.atoms));
-    expect(res.nAtoms).toBe(300);
+    expect(res.nAtoms).toBe(200);
     // §4: M = F - 1 - W kept frames, t_j = j + W/2.
     expect(res.nFrames).toBe(N_FRAMES - 1 - 8);
     expect(Array.from(res.frames)).toEqual([4, 5, 6, 7, 8, 9, 10]);
