@@ -4,6 +4,8 @@ import { ViewerView } from './viewer/viewer-view.tsx';
 import { InfoPanel } from './components/info-panel.tsx';
 import { ColourPanel } from './components/colour-panel.tsx';
 import { AtomPanel } from './components/atom-panel.tsx';
+import { ComputePanel } from './components/compute-panel.tsx';
+import { ParametersPanel } from './components/parameters-panel.tsx';
 import { IconMaximise, IconRestore } from './components/icons.tsx';
 
 /**
@@ -24,6 +26,8 @@ export const PANELS: PanelSpec[] = [
   { id: 'info', title: 'Trajectory', area: 'side', render: () => <InfoPanel /> },
   { id: 'colour', title: 'Colours', area: 'side', render: () => <ColourPanel /> },
   { id: 'atom', title: 'Atom', area: 'side', render: () => <AtomPanel /> },
+  { id: 'compute', title: 'Compute', area: 'side', render: () => <ComputePanel /> },
+  { id: 'parameters', title: 'Parameters', area: 'side', render: () => <ParametersPanel /> },
 ];
 
 /** A titled frame around a main view, with a maximise / restore toggle. */

@@ -1,0 +1,201 @@
+import { afterAll, afterEach, beforeAll, expect, inject, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, watchForeignRequests } from './browser.ts';
+import { au309Xyz } from './data.ts';
+import { decodePng, type Pixels } from './png.ts';
+import { runRecipe } from '../../workers/pipeline-runner.ts';
+import type { Pool } from '../../workers/pool.ts';
+import type { PipelineJobs } from '../../workers/pipeline-jobs.ts';
+import { blobSource } from '../../src/core/io/source.ts';
+import { openTrajectory } from '../../src/core/io/index.ts';
+import { validateRecipe, type Recipe } from '../../src/core/pipeline/recipe.ts';
+import { inThreadPool } from '../app/compute-fixture.ts';
+
+// The compute panels end to end in Chromium on the production build, on a real cut of
+// ../shared/data/generated/au309_ico_200K_gupta.xyz.gz (our own MD output): LENS colours the atoms
+// (legend, range, canvas), a small recipe runs on the browser's worker pool and shows the figures
+// the same runner gives in Node, and a run can be cancelled without losing the previous results.
+
+const AU_ATOMS = 309;
+const AU_FRAMES = 12;
+/** The 3D view's clear colour (src/app/viewer/atom-scene.ts BACKGROUND = 0x14171c). */
+const BACKGROUND: [number, number, number] = [0x14, 0x17, 0x1c];
+/** Mean foreground colour must move by more than this (0..255 per channel) when the colouring changes. */
+const MIN_COLOUR_SHIFT = 20;
+/** The panel prints the variance explained with 5 significant digits (fmtNum(x, 5)) in percent. */
+const VARIANCE_PRINT_TOL = 5e-4;
+/** Set SOAPLENS_SHOTS=dir to keep screenshots of the panels for a visual check. */
+const SHOTS = process.env.SOAPLENS_SHOTS;
+
+/** A small recipe: every Au atom, few SOAP channels, short smoothing, HDBSCAN*: seconds in headless Chromium. */
+const SMALL: Recipe = validateRecipe({
+  version: 1,
+  name: 'Au309 cut, small',
+  selection: { kind: 'all' },
+  descriptor: 'soap+lens',
+  soap: { rCut: 4.48, nMax: 4, lMax: 3, sigma: 1, rbf: 'gto', periodic: false, layout: 'filled', species: ['Au'] },
+  lens: { cutoff: 4.48, convention: 'soapify', universe: 'all' },
+  smoothing: { window: 3, polyorder: 1, mode: 'interp', clip: true, trim: true },
+  lensWeight: 1,
+  pca: { varianceRatio: 0.9 },
+  cluster: { method: 'hdbscan', params: { minClusterSize: 60, clusterSelectionMethod: 'eom' }, soft: 'argmax-all', mode: 'exact' },
+  transitions: { window: 1, stride: 1 },
+  macro: { metric: 'correlation', linkage: 'average', cut: 1, merge: true },
+  seed: 666,
+});
+
+let browser: Browser;
+let page: Page;
+let foreign: string[];
+let pageErrors: string[];
+
+beforeAll(async () => { browser = await launchBrowser(); });
+afterAll(async () => { await browser?.close(); });
+
+afterEach(async () => {
+  expect(foreign).toEqual([]);
+  expect(pageErrors).toEqual([]);
+  await page?.close();
+});
+
+async function openPage(): Promise<Page> {
+  const base = inject('baseUrl');
+  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  foreign = watchForeignRequests(page, base);
+  pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
+  await page.goto(base);
+  await page.getByRole('button', { name: 'Open example' }).waitFor();
+  return page;
+}
+
+async function dropText(p: Page, name: string, text: string): Promise<void> {
+  const dt = await p.evaluateHandle(([n, t]) => {
+    const d = new DataTransfer();
+    d.items.add(new File([t], n));
+    return d;
+  }, [name, text] as const);
+  for (const type of ['dragenter', 'dragover', 'drop']) await p.dispatchEvent('body', type, { dataTransfer: dt });
+  await p.getByTestId('atom-count').filter({ hasText: new RegExp(`^${AU_ATOMS}$`) }).waitFor();
+}
+
+/** Mean colour of the non-background pixels. */
+function meanForeground(px: Pixels): [number, number, number] {
+  const s = [0, 0, 0];
+  let n = 0;
+  for (let i = 0; i < px.width * px.height; i++) {
+    const r = px.rgba[4 * i], g = px.rgba[4 * i + 1], b = px.rgba[4 * i + 2];
+    if (Math.abs(r - BACKGROUND[0]) + Math.abs(g - BACKGROUND[1]) + Math.abs(b - BACKGROUND[2]) <= 36) continue;
+    s[0] += r; s[1] += g; s[2] += b; n++;
+  }
+  return n ? [s[0] / n, s[1] / n, s[2] / n] : [Number.NaN, Number.NaN, Number.NaN];
+}
+
+async function canvasMean(p: Page): Promise<[number, number, number]> {
+  await p.waitForTimeout(300); // the next animation frame draws the new colours
+  return meanForeground(decodePng(await p.getByTestId('atoms-canvas').screenshot()));
+}
+
+async function shot(p: Page, panel: string, name: string): Promise<void> {
+  if (SHOTS) writeFileSync(`${SHOTS}/${name}.png`, await p.locator(`[data-panel="${panel}"]`).screenshot());
+}
+
+function panel(p: Page, id: string) {
+  return p.locator(`[data-panel="${id}"]`);
+}
+
+it('Compute LENS colours the atoms: legend "LENS" with a range inside [0, 1], canvas colours change', async () => {
+  const p = await openPage();
+  await dropText(p, 'au309_cut.xyz', au309Xyz(AU_FRAMES));
+  await p.keyboard.press('ArrowRight'); // frame 2: LENS is defined from the second frame on
+  await p.getByTestId('frame-counter').filter({ hasText: `frame 2 / ${AU_FRAMES}` }).waitFor();
+  const before = await canvasMean(p);
+
+  const compute = panel(p, 'compute');
+  await compute.getByLabel('LENS cutoff').fill('4.48');
+  await compute.getByRole('button', { name: 'Compute LENS' }).click();
+  const colours = panel(p, 'colour');
+  await colours.locator('.scale-labels', { hasText: 'LENS' }).waitFor();
+  const labels = await colours.locator('.scale-labels span').allTextContents();
+  expect(labels[1]).toBe('LENS');
+  const [lo, hi] = [Number(labels[0]), Number(labels[2])];
+  expect(lo).toBeGreaterThanOrEqual(0);
+  expect(hi).toBeLessThanOrEqual(1);
+  expect(hi).toBeGreaterThan(lo);
+  await expect(colours.getByLabel('Colour by').inputValue()).resolves.toBe('layer:lens');
+  const after = await canvasMean(p);
+  const shift = Math.max(...after.map((v, i) => Math.abs(v - before[i])));
+  expect(shift).toBeGreaterThan(MIN_COLOUR_SHIFT);
+  expect(await compute.getByTestId('compute-progress').count()).toBe(0);
+
+  // SOAP: streamed, summarised as timeSOAP (shown) and distance to the frame mean
+  await compute.getByRole('button', { name: 'Compute SOAP' }).click();
+  await colours.locator('.scale-labels', { hasText: 'timeSOAP' }).waitFor();
+  const soapLabels = await colours.locator('.scale-labels span').allTextContents();
+  expect(Number(soapLabels[0])).toBeGreaterThanOrEqual(0);
+  expect(Number(soapLabels[2])).toBeGreaterThan(Number(soapLabels[0]));
+  const options = await colours.getByLabel('Colour by').locator('option').allTextContents();
+  expect(options).toEqual(expect.arrayContaining(['LENS', 'timeSOAP', 'SOAP distance to frame mean']));
+  await shot(p, 'compute', 'compute-panel');
+});
+
+it('runs a small recipe on the pool: stages, figures equal the runner in Node; cancel keeps the results', async () => {
+  // what the same recipe gives in Node (runRecipe on an in-thread pool of the same job code)
+  const text = au309Xyz(AU_FRAMES);
+  const file = new File([Buffer.from(text, 'latin1')], 'au309_cut.xyz');
+  const traj = await openTrajectory([blobSource(file)]);
+  const ref = await runRecipe(SMALL, { trajectory: traj, sources: [file] }, inThreadPool(2) as unknown as Pool<PipelineJobs>);
+  expect(ref.pca).not.toBeNull();
+
+  const p = await openPage();
+  await dropText(p, 'au309_cut.xyz', text);
+  const params = panel(p, 'parameters');
+  await params.getByTestId('recipe-input').setInputFiles({ name: 'small.recipe.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(SMALL)) });
+  await expect(params.getByLabel('Name').inputValue()).resolves.toBe(SMALL.name);
+  await expect(params.getByLabel('n_max').inputValue()).resolves.toBe('4');
+  await params.getByRole('button', { name: 'Run', exact: true }).click();
+  await params.getByTestId('run-figures').waitFor({ timeout: 120_000 });
+  await shot(p, 'parameters', 'parameters-after-run');
+
+  const components = Number(await params.getByTestId('fig-components').textContent());
+  const clusters = Number(await params.getByTestId('fig-clusters').textContent());
+  const macro = Number(await params.getByTestId('fig-macro').textContent());
+  const variance = Number((await params.getByTestId('fig-variance').textContent())!.replace('%', '').trim()) / 100;
+  expect(components).toBe(ref.pca!.k);
+  expect(clusters).toBe(ref.analysis.cluster.nClusters);
+  expect(macro).toBe(ref.analysis.macro.nMacro);
+  expect(Math.abs(variance - ref.pca!.cumulativeRatio[ref.pca!.k - 1])).toBeLessThanOrEqual(VARIANCE_PRINT_TOL);
+  expect(Number.isFinite(Number((await params.getByTestId('fig-time').textContent())!.replace('s', '')))).toBe(true);
+  const done = await params.locator('[data-testid="run-stages"] li.done').count();
+  expect(done).toBe(ref.timings.length);
+  // the cluster layer is offered and chosen
+  await expect(panel(p, 'colour').getByLabel('Colour by').inputValue()).resolves.toBe('layer:cluster');
+
+  // a second, heavier run (more SOAP channels) cancelled while it runs: the first run's figures stay
+  await params.locator('summary', { hasText: 'SOAP' }).first().click();
+  await params.getByLabel('n_max').fill('8');
+  await params.getByLabel('l_max').fill('8');
+  await params.getByRole('button', { name: 'Run', exact: true }).click();
+  await params.getByRole('button', { name: 'Cancel run' }).click();
+  await params.getByRole('button', { name: 'Run', exact: true }).waitFor();
+  expect(Number(await params.getByTestId('fig-clusters').textContent())).toBe(clusters);
+  expect(Number(await params.getByTestId('fig-components').textContent())).toBe(components);
+  expect(await params.getByTestId('run-error').count()).toBe(0);
+  expect(await p.locator('.errors .error').count()).toBe(0);
+  expect(await p.getByTestId('job').count()).toBe(0);
+});
+
+it('an invalid field is named and Run is disabled', async () => {
+  const p = await openPage();
+  await dropText(p, 'au309_cut.xyz', au309Xyz(3));
+  const params = panel(p, 'parameters');
+  await params.locator('summary', { hasText: 'SOAP' }).first().click();
+  await params.getByLabel('r_cut (Å)').fill('');
+  await expect(params.getByTestId('recipe-invalid').textContent()).resolves.toMatch(/soap\.rCut/);
+  await expect(params.getByRole('button', { name: 'Run', exact: true }).isDisabled()).resolves.toBe(true);
+  await params.getByLabel('Preset').selectOption('ice');
+  await expect(params.getByTestId('recipe-invalid').count()).resolves.toBe(0);
+  await shot(p, 'parameters', 'parameters-form');
+});
