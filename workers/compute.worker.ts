@@ -28,7 +28,7 @@ export type ComputeApi = SoapJobs & LensJobs & PipelineJobs & LodeJobs & {
 };
 
 export function createComputeApi(deps: ComputeDeps): ComputeApi {
-  const soap = createSoapJobs();
+  const soap = createSoapJobs(deps);
   const lens = createLensJobs(deps);
   const pipeline = createPipelineJobs(deps);
   const lode = createLodeJobs();

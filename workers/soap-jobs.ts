@@ -40,9 +40,24 @@ export type SoapFrameReply =
   | { ok: true; rows: Float64Array | Float32Array; nCentres: number; width: number }
   | { ok: false; error: WorkerErrorData };
 
+/** One frame of a trajectory file the worker opens itself (Blobs in the browser, paths in Node). */
+export interface SoapSourceRequest extends Omit<SoapFrameRequest, 'frame'> {
+  sources: (Blob | string)[];
+  /** 0-based frame index in the trajectory. */
+  frame: number;
+}
+
+/** How a worker opens trajectory files (the compute worker's deps; same shape as lens-jobs). */
+export interface SoapJobDeps {
+  open(sources: (Blob | string)[], o?: RunOptions): Promise<{ nAtoms: number; nFrames: number; pbc: readonly boolean[];
+    readFrame(i: number): Promise<{ positions: Float64Array; cell: Float64Array | null }> }>;
+}
+
 export interface SoapJobs {
-  /** SOAP rows (centres x plan.width, row-major) of one frame. */
+  /** SOAP rows (centres x plan.width, row-major) of one frame sent as data. */
   soapFrame(job: number, req: SoapFrameRequest): Promise<SoapFrameReply>;
+  /** SOAP rows of frame req.frame of a trajectory this worker opens (and keeps open for the next frames). */
+  soapSourceFrame(job: number, req: SoapSourceRequest): Promise<SoapFrameReply>;
   /** Aborts the job with this id if it is running in this worker. */
   cancelSoap(job: number): void;
 }
@@ -50,45 +65,66 @@ export interface SoapJobs {
 /** Centres per slice between cancellation checks: ~50-100 ms of work at 2400 atoms, r_cut 6. */
 const CENTRES_PER_SLICE = 256;
 
-export function createSoapJobs(): SoapJobs {
+export function createSoapJobs(deps?: SoapJobDeps): SoapJobs {
   const running = new Map<number, AbortController>();
   let cache: { key: string; plan: SoapPlan; scratch: SoapScratch } | null = null;
+  // One opened trajectory is kept: consecutive frames of the same files skip re-indexing them.
+  let opened: { key: (Blob | string)[]; traj: Awaited<ReturnType<SoapJobDeps['open']>> } | null = null;
+  const sameKey = (a: (Blob | string)[], b: (Blob | string)[]) => a.length === b.length && a.every((x, i) => x === b[i]);
   const nl: NeighbourList = createNeighbourList();
   const yieldToEvents = () => new Promise<void>((r) => setTimeout(r, 0));
+
+  async function rows(ac: AbortController, frame: SoapFrameInput, req: Omit<SoapFrameRequest, 'frame'>): Promise<SoapFrameReply> {
+    const key = JSON.stringify(req.params);
+    if (!cache || cache.key !== key) {
+      const plan = planSoap(req.params);
+      cache = { key, plan, scratch: createSoapScratch(plan) };
+    }
+    const { plan, scratch } = cache;
+    const { positions, cell, pbc } = frame;
+    const n = req.species.length;
+    if (positions.length !== 3 * n) throw new RangeError(`frame has ${positions.length / 3} atoms, species list ${n}`);
+    const periodic = plan.params.periodic ?? cell !== null;
+    if (periodic && !cell) throw new RangeError('periodic SOAP needs a cell (this frame has none)');
+    const codes = speciesCodes(plan, req.species, req.ignoreUnknownSpecies ?? false);
+    const all = req.centres ?? Int32Array.from({ length: n }, (_, i) => i);
+    const out = new Float64Array(all.length * plan.width);
+    for (let s = 0; s < all.length; s += CENTRES_PER_SLICE) {
+      await yieldToEvents();
+      if (ac.signal.aborted) throw new CancelledError();
+      const slice = all.subarray(s, Math.min(all.length, s + CENTRES_PER_SLICE));
+      buildNeighbourList(nl, positions, n, periodic ? cell : null, pbc, plan.neighbourRadius, slice, true);
+      soapFrame(plan, nl, codes, out, s * plan.width, scratch);
+    }
+    const r = req.f32 ? Float32Array.from(out) : out;
+    return transfer({ ok: true as const, rows: r, nCentres: all.length, width: plan.width }, [r.buffer as ArrayBuffer]);
+  }
+
+  async function guarded(job: number, work: (ac: AbortController) => Promise<SoapFrameReply>): Promise<SoapFrameReply> {
+    const ac = new AbortController();
+    running.set(job, ac);
+    try {
+      return await work(ac);
+    } catch (e) {
+      return { ok: false as const, error: toWorkerErrorData(e) };
+    } finally {
+      running.delete(job);
+    }
+  }
+
   return {
-    async soapFrame(job, req) {
-      const ac = new AbortController();
-      running.set(job, ac);
-      try {
-        const key = JSON.stringify(req.params);
-        if (!cache || cache.key !== key) {
-          const plan = planSoap(req.params);
-          cache = { key, plan, scratch: createSoapScratch(plan) };
-        }
-        const { plan, scratch } = cache;
-        const { positions, cell, pbc } = req.frame;
-        const n = req.species.length;
-        if (positions.length !== 3 * n) throw new RangeError(`frame has ${positions.length / 3} atoms, species list ${n}`);
-        const periodic = plan.params.periodic ?? cell !== null;
-        if (periodic && !cell) throw new RangeError('periodic SOAP needs a cell (this frame has none)');
-        const codes = speciesCodes(plan, req.species, req.ignoreUnknownSpecies ?? false);
-        const all = req.centres ?? Int32Array.from({ length: n }, (_, i) => i);
-        const out = new Float64Array(all.length * plan.width);
-        for (let s = 0; s < all.length; s += CENTRES_PER_SLICE) {
-          await yieldToEvents();
-          if (ac.signal.aborted) throw new CancelledError();
-          const slice = all.subarray(s, Math.min(all.length, s + CENTRES_PER_SLICE));
-          buildNeighbourList(nl, positions, n, periodic ? cell : null, pbc, plan.neighbourRadius, slice, true);
-          soapFrame(plan, nl, codes, out, s * plan.width, scratch);
-        }
-        const rows = req.f32 ? Float32Array.from(out) : out;
-        return transfer({ ok: true as const, rows, nCentres: all.length, width: plan.width }, [rows.buffer as ArrayBuffer]);
-      } catch (e) {
-        return { ok: false as const, error: toWorkerErrorData(e) };
-      } finally {
-        running.delete(job);
+    soapFrame: (job, req) => guarded(job, (ac) => rows(ac, req.frame, req)),
+    soapSourceFrame: (job, req) => guarded(job, async (ac) => {
+      if (!deps) throw new Error('this worker cannot open files (no deps given to createSoapJobs)');
+      if (!opened || !sameKey(opened.key, req.sources)) opened = { key: [...req.sources], traj: await deps.open(req.sources, { signal: ac.signal }) };
+      const traj = opened.traj;
+      if (!(Number.isInteger(req.frame) && req.frame >= 0 && req.frame < traj.nFrames)) {
+        throw new RangeError(`frame ${req.frame} outside 0..${traj.nFrames - 1}`);
       }
-    },
+      const f = await traj.readFrame(req.frame);
+      const pbc: [boolean, boolean, boolean] = [!!traj.pbc[0], !!traj.pbc[1], !!traj.pbc[2]];
+      return rows(ac, { positions: f.positions, cell: f.cell, pbc }, req);
+    }),
     cancelSoap(job) {
       running.get(job)?.abort();
     },
@@ -103,6 +139,42 @@ export interface SoapOnPoolOptions extends RunOptions {
 }
 
 /**
+ * Runs `count` jobs started by `start(k)` on the pool with at most maxInFlight at a time and hands
+ * their rows to onFrame in order k = 0, 1, ... (progress in frames, throttled).
+ */
+async function ordered(count: number | null, next: () => Promise<((signal?: AbortSignal) => Promise<SoapFrameReply>) | null>,
+  onFrame: (k: number, rows: Float64Array | Float32Array, width: number) => void | Promise<void>, maxInFlight: number,
+  o: SoapOnPoolOptions): Promise<number> {
+  const report = createReporter(o, 'soap', o.total ?? count ?? 0);
+  const pending = new Map<number, Promise<SoapFrameReply>>();
+  let done = 0, issued = 0;
+  const drainOne = async () => {
+    const reply = await pending.get(done)!;
+    pending.delete(done);
+    if (!reply.ok) throw rebuildError(reply.error);
+    await onFrame(done, reply.rows, reply.width);
+    done++;
+    report(done);
+  };
+  try {
+    for (;;) {
+      o.signal?.throwIfAborted();
+      const launch = await next();
+      if (!launch) break;
+      const p = launch(o.signal);
+      p.catch(() => undefined); // observed in drainOne; avoid unhandled rejections meanwhile
+      pending.set(issued++, p);
+      while (pending.size >= maxInFlight) await drainOne();
+    }
+    while (pending.size > 0) await drainOne();
+  } catch (e) {
+    if (o.signal?.aborted) throw new CancelledError();
+    throw e;
+  }
+  return done;
+}
+
+/**
  * Streams frames through the pool: each frame becomes one soapFrame job; `onFrame(k, rows)` is
  * called in frame order (k = 0-based position in `frames`) as soon as frame k and all earlier
  * frames are done. At most maxInFlight frames are held at a time. Progress in frames (throttled).
@@ -112,35 +184,32 @@ export interface SoapOnPoolOptions extends RunOptions {
 export async function soapOnPool(pool: Pool<SoapJobs>, frames: AsyncIterable<SoapFrameInput> | Iterable<SoapFrameInput>,
   req: Omit<SoapFrameRequest, 'frame'>, onFrame: (k: number, rows: Float64Array | Float32Array, width: number) => void | Promise<void>,
   o: SoapOnPoolOptions = {}): Promise<number> {
-  const maxInFlight = Math.max(1, o.maxInFlight ?? 2 * pool.size);
-  const report = createReporter(o, 'soap', o.total ?? 0);
-  const pending = new Map<number, Promise<SoapFrameReply>>();
-  let next = 0, issued = 0;
-  const drainOne = async () => {
-    const reply = await pending.get(next)!;
-    pending.delete(next);
-    if (!reply.ok) throw rebuildError(reply.error);
-    await onFrame(next, reply.rows, reply.width);
-    next++;
-    report(next);
-  };
-  try {
-    for await (const frame of frames) {
-      o.signal?.throwIfAborted();
-      const k = issued++;
-      // Transfer only a buffer the frame owns whole; a view into something larger is copied first.
-      const pos = frame.positions.byteOffset === 0 && frame.positions.byteLength === frame.positions.buffer.byteLength
-        ? frame.positions : frame.positions.slice();
-      const msg: SoapFrameRequest = { ...req, frame: { positions: pos, cell: frame.cell, pbc: frame.pbc } };
-      const p = pool.run<SoapFrameReply>((api: Remote<SoapJobs>, job) => api.soapFrame(job, transfer(msg, [pos.buffer as ArrayBuffer])) as Promise<SoapFrameReply>, o.signal);
-      p.catch(() => undefined); // observed in drainOne; avoid unhandled rejections meanwhile
-      pending.set(k, p);
-      while (pending.size >= maxInFlight) await drainOne();
-    }
-    while (pending.size > 0) await drainOne();
-  } catch (e) {
-    if (o.signal?.aborted) throw new CancelledError();
-    throw e;
-  }
-  return next;
+  const it = (Symbol.asyncIterator in frames ? frames[Symbol.asyncIterator]() : frames[Symbol.iterator]()) as AsyncIterator<SoapFrameInput> | Iterator<SoapFrameInput>;
+  return ordered(null, async () => {
+    const r = await it.next();
+    if (r.done) return null;
+    const frame = r.value;
+    // Transfer only a buffer the frame owns whole; a view into something larger is copied first.
+    const pos = frame.positions.byteOffset === 0 && frame.positions.byteLength === frame.positions.buffer.byteLength
+      ? frame.positions : frame.positions.slice();
+    const msg: SoapFrameRequest = { ...req, frame: { positions: pos, cell: frame.cell, pbc: frame.pbc } };
+    return (signal) => pool.run<SoapFrameReply>((api: Remote<SoapJobs>, job) =>
+      api.soapFrame(job, transfer(msg, [pos.buffer as ArrayBuffer])) as Promise<SoapFrameReply>, signal);
+  }, onFrame, Math.max(1, o.maxInFlight ?? 2 * pool.size), o);
+}
+
+/**
+ * Like soapOnPool, but the workers open the trajectory themselves (`sources`: the dropped Files in
+ * the browser, paths in Node) and read their frames: nothing but indices and rows crosses threads.
+ * `frames` lists trajectory frame indices; onFrame's k is the position in that list.
+ */
+export async function soapTrajectoryOnPool(pool: Pool<SoapJobs>, sources: (Blob | string)[], frames: readonly number[],
+  req: Omit<SoapFrameRequest, 'frame'>, onFrame: (k: number, rows: Float64Array | Float32Array, width: number) => void | Promise<void>,
+  o: SoapOnPoolOptions = {}): Promise<number> {
+  let k = 0;
+  return ordered(frames.length, async () => {
+    if (k >= frames.length) return null;
+    const msg: SoapSourceRequest = { ...req, sources, frame: frames[k++] };
+    return (signal) => pool.run<SoapFrameReply>((api: Remote<SoapJobs>, job) => api.soapSourceFrame(job, msg) as Promise<SoapFrameReply>, signal);
+  }, onFrame, Math.max(1, o.maxInFlight ?? 2 * pool.size), o);
 }

@@ -10,7 +10,13 @@ import { computeSoap, type SoapParams } from '../../src/core/descriptors/soap/so
 import { CancelledError, FormatError } from '../../src/core/errors.ts';
 import { createNodePool } from '../../workers/node-pool.ts';
 import { createPool, rebuildError, type PoolWorker } from '../../workers/pool.ts';
-import { soapOnPool, type SoapFrameInput } from '../../workers/soap-jobs.ts';
+import { soapOnPool, soapTrajectoryOnPool, type SoapFrameInput } from '../../workers/soap-jobs.ts';
+import { openTrajectory } from '../../src/core/io/index.ts';
+import { fileSource } from '../../src/cli/node-source.ts';
+import { sharedPath } from '../helpers/shared.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fccCrystal } from '../../bench/_structures.ts';
 
 function lcg(seed: number): () => number {
@@ -82,6 +88,50 @@ describe('node worker pool running SOAP', () => {
     let got = 0;
     await soapOnPool(pool, [f], { species, centres: new Int32Array([1]), params }, () => { got++; });
     expect(got).toBe(1);
+  }, 60_000);
+});
+
+describe('workers reading the trajectory themselves (soapTrajectoryOnPool)', () => {
+  const aimd = () => sharedPath('data', 'cu211', 'DynMetSurf_Cu211_AIMD_120atoms_1000frames.extxyz.gz');
+  const p: SoapParams = { rCut: 4.48, nMax: 3, lMax: 3, species: ['Cu'] };
+
+  it('gives the rows of computeSoap for the listed frames, in order', async () => {
+    const src = await fileSource(aimd());
+    const traj = await openTrajectory([src]);
+    const frameList = [6, 1, 3];
+    const centres = new Int32Array([0, 60, 119]);
+    const want: Float64Array[] = [];
+    for (const i of frameList) {
+      const f = await traj.readFrame(i);
+      want.push(computeSoap(f.positions, traj.species, f.cell, traj.pbc, p, centres));
+    }
+    await src.close();
+    const seen: number[] = [];
+    await soapTrajectoryOnPool(pool, [aimd()], frameList, { species: traj.species, centres, params: p }, (k, rows) => {
+      seen.push(k);
+      expect(Array.from(rows)).toEqual(Array.from(want[k]));
+    });
+    expect(seen).toEqual([0, 1, 2]);
+  }, 60_000);
+
+  it('a malformed file comes back as the FormatError of the reader (file and line kept)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'soaplens-pool-'));
+    try {
+      const bad = join(dir, 'bad.xyz');
+      writeFileSync(bad, '2\ncomment\nCu 0 0 0\nCu 1 1 x\n');
+      const err = await soapTrajectoryOnPool(pool, [bad], [0], { species: ['Cu', 'Cu'], centres: null, params: { ...p, periodic: false } }, () => undefined)
+        .then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(FormatError);
+      expect((err as FormatError).file).toBe('bad.xyz');
+      expect((err as FormatError).at.line).toBe(4);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('a frame index out of range rejects', async () => {
+    await expect(soapTrajectoryOnPool(pool, [aimd()], [5000], { species: new Array<string>(120).fill('Cu'), centres: null, params: p }, () => undefined))
+      .rejects.toThrow(/outside/);
   }, 60_000);
 });
 
