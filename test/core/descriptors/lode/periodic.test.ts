@@ -127,3 +127,40 @@ describe('LODE periodic: NaCl Madelung constant', () => {
     expectClose(values, ref, TOL_REL, TOL_ABS_OF_MAX * maxAbs(ref), 'coefficients');
   });
 });
+
+describe('LODE periodic: featomic position gradients (by central differences of our values)', () => {
+  // README §3 featomic_CHOC4H2_gradients row: "Rec.: 1e-6 |ref| + 1e-7". soaplens has no analytic
+  // gradients (the explorer does not need them); this checks that our values move with positions
+  // exactly as featomic's stored d(sum_i c_i)/d r_j say, by central differences (step 1e-4 Å).
+  const TOL_GRAD_REL = 1e-6;
+  const TOL_GRAD_ABS = 1e-7;
+  const FD_STEP = 1e-4;
+  const gx = loadLode<LodeFixture & { results: (LodeFixture['results'][number] & { gradient_of_row_sum: number[][][] })[];
+    layout: { columns: number[][] } }>('featomic_CHOC4H2_gradients.json');
+  const pos0 = flat(gx.structure.positions), cell = cellOf(gx.structure)!, Z = gx.structure.atomic_numbers, n = Z.length;
+  for (const r of gx.results) {
+    it(`CHOC4H2 p=${r.exponent_p}: d(sum_i c_i)/d r_j for all 9 atoms and 144 columns`, () => {
+      const plan = planLode(paramsOf(r.hypers.common, gx.species_order));
+      const scratch = createLodeScratch(plan), speciesIndex = speciesChannels(plan, Z);
+      const centres = Int32Array.from(Z, (_, i) => i), out = new Float64Array(n * plan.width);
+      const rowSum = (p: Float64Array): Float64Array => {
+        lodeFrame(plan, { positions: p, cell, pbc: PBC, speciesIndex }, centres, out, 0, scratch);
+        const s = new Float64Array(plan.width);
+        for (let i = 0; i < n; i++) for (let c = 0; c < plan.width; c++) s[c] += out[i * plan.width + c];
+        return s;
+      };
+      const cols = gx.layout.columns, N = plan.nRadial, nLm = plan.nLm;
+      const got = new Float64Array(n * 3 * cols.length);
+      for (let j = 0; j < n; j++) for (let x = 0; x < 3; x++) {
+        const pp = Float64Array.from(pos0), pm = Float64Array.from(pos0);
+        pp[3 * j + x] += FD_STEP; pm[3 * j + x] -= FD_STEP;
+        const a = rowSum(pp), b = rowSum(pm);
+        cols.forEach(([l, m, z, nn], c) => {
+          const col = (gx.species_order.indexOf(z) * N + nn) * nLm + l * l + l + m;
+          got[(j * 3 + x) * cols.length + c] = (a[col] - b[col]) / (2 * FD_STEP);
+        });
+      }
+      expectClose(got, flat(r.gradient_of_row_sum), TOL_GRAD_REL, TOL_GRAD_ABS, 'gradient');
+    });
+  }
+});
