@@ -128,6 +128,7 @@ it('Compute LENS colours the atoms: legend "LENS" with a range inside [0, 1], ca
   const after = await canvasMean(p);
   const shift = Math.max(...after.map((v, i) => Math.abs(v - before[i])));
   expect(shift).toBeGreaterThan(MIN_COLOUR_SHIFT);
+  if (SHOTS) writeFileSync(`${SHOTS}/page-lens.png`, await p.screenshot());
   expect(await compute.getByTestId('compute-progress').count()).toBe(0);
 
   // SOAP: streamed, summarised as timeSOAP (shown) and distance to the frame mean

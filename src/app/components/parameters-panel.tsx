@@ -270,7 +270,7 @@ export function ParametersPanel() {
   return (
     <div className="params-panel" data-testid="parameters-panel">
       <label className="field"><span>Preset</span>
-        <select value={preset ?? ''} aria-label="Preset" onChange={(e) => { if (e.target.value) replace(PRESETS[e.target.value as keyof typeof PRESETS]); }}>
+        <select className="preset" value={preset ?? ''} aria-label="Preset" onChange={(e) => { if (e.target.value) replace(PRESETS[e.target.value as keyof typeof PRESETS]); }}>
           {!preset && <option value="">(edited)</option>}
           {PRESET_KEYS.map((k) => <option key={k} value={k}>{PRESET_LABELS[k] ?? k}</option>)}
         </select></label>
