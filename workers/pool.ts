@@ -93,7 +93,8 @@ export function createPool<Api extends Cancellable>(size: number, spawn: () => P
     run<T>(fn: (api: Remote<Api>, job: number) => Promise<T>, signal?: AbortSignal): Promise<T> {
       if (disposed) return Promise.reject(new Error('worker pool disposed'));
       if (signal?.aborted) return Promise.reject(new CancelledError());
-      const slot = pick();
+      let slot: Slot<Api>;
+      try { slot = pick(); } catch (e) { return Promise.reject(e); } // spawn failed
       const job = nextJob++;
       slot.pending++;
       runningJobs++;
