@@ -16,7 +16,15 @@ const ENTRY = new URL('./node-compute-worker.ts', import.meta.url);
 export function nodeSpawn(): PoolWorker {
   const w = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY.href } });
   w.unref(); // an idle pool does not keep the process alive
-  return { endpoint: nodeEndpoint(w), terminate: () => w.terminate() };
+  let terminating = false;
+  return {
+    endpoint: nodeEndpoint(w),
+    terminate: () => { terminating = true; return w.terminate(); },
+    onCrash: (cb) => {
+      w.on('error', (e) => cb(e instanceof Error ? e : new Error(String(e))));
+      w.on('exit', (code) => { if (!terminating) cb(new Error(`worker thread exited with code ${code}`)); });
+    },
+  };
 }
 
 /** Default pool size in Node: os.availableParallelism(). */

@@ -14,6 +14,8 @@ import type { WorkerErrorData } from './parse-protocol.ts';
 export interface PoolWorker {
   endpoint: Endpoint;
   terminate(): void | Promise<unknown>;
+  /** Registers a callback for a worker that died on its own (uncaught error, exit): its jobs then reject. */
+  onCrash?(cb: (e: Error) => void): void;
 }
 
 /** Every API run on a pool has a cancel(job) entry point. */
@@ -64,12 +66,12 @@ export function createPool<Api extends Cancellable>(size: number, spawn: () => P
   const slots: Slot<Api>[] = [];
   let nextJob = 1, disposed = false, runningJobs = 0;
 
-  const kill = (slot: Slot<Api>) => {
+  const kill = (slot: Slot<Api>, why: Error = new Error('worker terminated')) => {
     if (slot.dead) return;
     slot.dead = true;
     const i = slots.indexOf(slot);
     if (i >= 0) slots.splice(i, 1);
-    for (const fail of [...slot.jobs.values()]) fail(new Error('worker terminated'));
+    for (const fail of [...slot.jobs.values()]) fail(why);
     try { slot.api[releaseProxy](); } catch { /* endpoint already gone */ }
     void slot.worker.terminate();
   };
@@ -81,6 +83,7 @@ export function createPool<Api extends Cancellable>(size: number, spawn: () => P
       const worker = spawn();
       const slot: Slot<Api> = { worker, api: wrap<Api>(worker.endpoint), pending: 0, dead: false, jobs: new Map() };
       slots.push(slot);
+      worker.onCrash?.((e) => kill(slot, new Error(`compute worker crashed: ${e.message}`)));
       return slot;
     }
     return best!;
@@ -134,7 +137,10 @@ export function createPool<Api extends Cancellable>(size: number, spawn: () => P
 /** Spawns the compute worker in a browser (Vite bundles compute.worker.ts as a module worker). */
 export function browserSpawn(): PoolWorker {
   const w = new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module', name: 'soaplens-compute' });
-  return { endpoint: w, terminate: () => w.terminate() };
+  return {
+    endpoint: w, terminate: () => w.terminate(),
+    onCrash: (cb) => w.addEventListener('error', (ev) => cb(new Error(ev.message || 'worker error'))),
+  };
 }
 
 /** A browser pool of navigator.hardwareConcurrency compute workers (at least 1). */

@@ -201,6 +201,19 @@ describe('pool logic with in-process fake workers', () => {
     await p.dispose();
   });
 
+  it('a worker that crashes rejects its jobs instead of hanging', async () => {
+    let crash: ((e: Error) => void) | null = null;
+    const log: string[] = [];
+    const inner = fakeSpawn(log);
+    const p = createPool<FakeApi>(1, () => ({ ...inner(), onCrash: (cb) => { crash = cb; } }));
+    const run = p.run((api: Remote<FakeApi>, job) => api.work(job, 10_000, false));
+    setTimeout(() => crash!(new Error('out of memory')), 20);
+    await expect(run).rejects.toThrow(/crashed: out of memory/);
+    expect(p.running()).toBe(0);
+    expect(p.alive()).toBe(0);
+    await p.dispose();
+  });
+
   it('rebuilds errors sent as data', () => {
     const e = rebuildError({ kind: 'FormatError', file: 'a.xyz', at: { line: 3 }, expected: 'a number', found: '"x"' });
     expect(e).toBeInstanceOf(FormatError);
