@@ -338,8 +338,8 @@ function expandPoly(plan: SoapPlan, p: PolynomialBasis, nl: NeighbourList, c: nu
     // F_l(r_q, rho) by dscribe's upward recursion, clamped at 0.
     for (let q = 0; q < Q; q++) {
       const r = rq[q];
-      const em = r - rho > POLY_EXP_CUT ? 0 : Math.exp(-eta * (r - rho) * (r - rho));
-      const ep = r + rho > POLY_EXP_CUT ? 0 : Math.exp(-eta * (r + rho) * (r + rho));
+      const em = r - rho > POLY_EXP_CUT ? 0 : fastExp(-eta * (r - rho) * (r - rho));
+      const ep = r + rho > POLY_EXP_CUT ? 0 : fastExp(-eta * (r + rho) * (r + rho));
       const u = 1 / (4 * eta * r * rho);
       const f0 = u * (em - ep);
       f[q] = f0;
