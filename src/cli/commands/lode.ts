@@ -10,6 +10,9 @@ import { open } from 'node:fs/promises';
 import { createLodeScratch, lodeFrame, planLode, speciesChannels, type LodeOutput, type LodeParams } from '../../core/descriptors/lode/lode.ts';
 import { openTrajectory } from '../../core/io/index.ts';
 import { ELEMENTS } from '../../core/io/elements.ts';
+import { createNodePool, nodeParallelism } from '../../../workers/node-pool.ts';
+import { lodeOnPool, type LodeFrameData } from '../../../workers/lode-jobs.ts';
+import type { Trajectory } from '../../core/trajectory.ts';
 import { fileSource } from '../node-source.ts';
 import { parseCentres, parseFrameSlice } from './soap.ts';
 
@@ -33,19 +36,19 @@ Output: NumPy .npy (frames, centres, features), float64 (float32 with --f32).
                          atoms of other species are left out of the potential
   --centers LIST         centre atoms, e.g. 0-899 or 0,5,10-20 (0-based; default all)
   --frames A:B:STEP      frame selection as a Python slice (default all)
+  --workers N            worker threads, frames spread over them (default ${nodeParallelism()}; 0 = this thread)
   --f32                  write float32 (computed in float64)
-  --out FILE             output .npy (required)
-
-Features are computed in this thread (the worker-pool job is workers/lode-jobs.ts).`;
+  --out FILE             output .npy (required)`;
 
 interface Args {
   files: string[]; exponent: number; smearing: number; cutoff: number; maxRadial: number; maxAngular: number;
   basis: 'gto' | 'monomial'; kCutoff?: number; w: number; output: LodeOutput; species?: string[]; centers?: string;
-  frames?: string; f32: boolean; out?: string;
+  frames?: string; workers: number; f32: boolean; out?: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { files: [], exponent: 1, smearing: 1, cutoff: 3, maxRadial: 4, maxAngular: 2, basis: 'gto', w: 1, output: 'power-spectrum', f32: false };
+  const a: Args = { files: [], exponent: 1, smearing: 1, cutoff: 3, maxRadial: 4, maxAngular: 2, basis: 'gto', w: 1, output: 'power-spectrum',
+    workers: nodeParallelism(), f32: false };
   const num = (flag: string, v: string): number => {
     const x = Number(v);
     if (v.trim() === '' || !Number.isFinite(x)) throw new RangeError(`${flag} needs a number, got "${v}"`);
@@ -75,6 +78,11 @@ function parseArgs(argv: string[]): Args {
       case '--species': a.species = val().split(',').map((s) => s.trim()).filter((s) => s.length > 0); break;
       case '--centers': case '--centres': a.centers = val(); break;
       case '--frames': a.frames = val(); break;
+      case '--workers': {
+        const n = num(f, val());
+        if (!Number.isInteger(n) || n < 0) throw new RangeError(`--workers needs a whole number >= 0, got ${n}`);
+        a.workers = n; break;
+      }
       case '--f32': a.f32 = true; break;
       case '--out': case '-o': a.out = val(); break;
       default:
@@ -100,6 +108,13 @@ function npyHeader(descr: '<f8' | '<f4', shape: readonly number[]): Uint8Array {
   new DataView(out.buffer).setUint16(8, head.length, true);
   out.set(head, 10);
   return out;
+}
+
+async function* frameData(traj: Trajectory, frames: number[]): AsyncGenerator<LodeFrameData> {
+  for (const i of frames) {
+    const f = await traj.readFrame(i);
+    yield { positions: f.positions, cell: f.cell, pbc: traj.pbc };
+  }
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -137,20 +152,33 @@ export async function run(argv: string[]): Promise<number> {
     if (traj.pbc.some((p) => p) && plan.params.exponent <= 3) {
       console.error('soaplens lode: note: for p <= 3 the periodic l = 0 features include a cell-volume-dependent constant (lode.md §2.1)');
     }
-    const scratch = createLodeScratch(plan);
-    const rows = new Float64Array(centres.length * plan.width);
     const fh = await open(out, 'w');
     const t0 = performance.now();
+    const onFrame = async (k: number, rows: Float64Array | Float32Array) => {
+      const block = a.f32 && rows instanceof Float64Array ? Float32Array.from(rows) : rows;
+      await fh.write(new Uint8Array(block.buffer, block.byteOffset, block.byteLength));
+      if (k === frames.length - 1 || k % 10 === 9) {
+        const s = (performance.now() - t0) / 1000;
+        console.error(`soaplens lode: frame ${k + 1}/${frames.length} (${((centres.length * (k + 1)) / s).toFixed(0)} environments/s)`);
+      }
+    };
     try {
       await fh.write(npyHeader(a.f32 ? '<f4' : '<f8', [frames.length, centres.length, plan.width]));
-      for (let k = 0; k < frames.length; k++) {
-        const f = await traj.readFrame(frames[k]);
-        lodeFrame(plan, { positions: f.positions, cell: f.cell, pbc: traj.pbc, speciesIndex }, centres, rows, 0, scratch);
-        const block = a.f32 ? Float32Array.from(rows) : rows;
-        await fh.write(new Uint8Array(block.buffer, block.byteOffset, block.byteLength));
-        if (k === frames.length - 1 || k % 10 === 9) {
-          const s = (performance.now() - t0) / 1000;
-          console.error(`soaplens lode: frame ${k + 1}/${frames.length} (${((centres.length * (k + 1)) / s).toFixed(0)} environments/s)`);
+      if (a.workers === 0) {
+        const scratch = createLodeScratch(plan);
+        const rows = new Float64Array(centres.length * plan.width);
+        let k = 0;
+        for await (const f of frameData(traj, frames)) {
+          lodeFrame(plan, { ...f, speciesIndex }, centres, rows, 0, scratch);
+          await onFrame(k++, rows);
+        }
+      } else {
+        const pool = createNodePool(Math.min(a.workers, Math.max(1, frames.length)));
+        try {
+          await lodeOnPool(pool, frameData(traj, frames), { atomicNumbers: z, centres, params, ignoreUnknownSpecies: true, f32: a.f32 },
+            onFrame, { total: frames.length });
+        } finally {
+          await pool.dispose();
         }
       }
     } finally {

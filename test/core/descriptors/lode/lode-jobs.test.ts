@@ -24,11 +24,12 @@ describe('LODE worker jobs', () => {
     const jobs = createLodeJobs();
     const req = { frame: frames()[0], atomicNumbers: Int32Array.from(Z), centres: null, params: PARAMS };
     const reply = await jobs.lodeFrame(1, req);
-    if (!reply.ok) throw new Error(reply.error.message);
+    if (!reply.ok) throw new Error(JSON.stringify(reply.error));
     const ref = computeLode(POS, Z, CELL, [true, true, true], PARAMS).values;
     expect(Array.from(reply.rows)).toEqual(Array.from(ref));
     const bad = await jobs.lodeFrame(2, { ...req, params: { ...PARAMS, exponent: 9 } });
     expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(JSON.stringify(bad.error)).toMatch(/exponent p must be an integer 1\.\.6/);
   });
 
   it('lodeOnPool on real worker threads streams frames in order with the in-thread values', async () => {
