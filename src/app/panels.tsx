@@ -7,6 +7,12 @@ import { AtomPanel } from './components/atom-panel.tsx';
 import { ComputePanel } from './components/compute-panel.tsx';
 import { ParametersPanel } from './components/parameters-panel.tsx';
 import { IconMaximise, IconRestore } from './components/icons.tsx';
+import { MapView } from './views/map-view.tsx';
+import { MatrixView } from './views/matrix-view.tsx';
+import { ChordView } from './views/chord-view.tsx';
+import { DendrogramView } from './views/dendrogram-view.tsx';
+import { TimeseriesView } from './views/timeseries-view.tsx';
+import { ExportPanel } from './views/export-panel.tsx';
 
 /**
  * Where views plug in. A view is a component that reads the store; it is listed here with an id,
@@ -28,6 +34,12 @@ export const PANELS: PanelSpec[] = [
   { id: 'atom', title: 'Atom', area: 'side', render: () => <AtomPanel /> },
   { id: 'compute', title: 'Compute', area: 'side', render: () => <ComputePanel /> },
   { id: 'parameters', title: 'Parameters', area: 'side', render: () => <ParametersPanel /> },
+  { id: 'pca-map', title: 'PCA map', area: 'main', render: () => <MapView /> },
+  { id: 'matrix', title: 'Transition matrix', area: 'main', render: () => <MatrixView /> },
+  { id: 'dendrogram', title: 'Dendrogram', area: 'main', render: () => <DendrogramView /> },
+  { id: 'chord', title: 'Chord diagram', area: 'main', render: () => <ChordView /> },
+  { id: 'timeseries', title: 'LENS time series', area: 'main', render: () => <TimeseriesView /> },
+  { id: 'export', title: 'Export', area: 'side', render: () => <ExportPanel /> },
 ];
 
 /** A titled frame around a main view, with a maximise / restore toggle. */

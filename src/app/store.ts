@@ -7,6 +7,7 @@ import { finiteRange } from './colours.ts';
 import type { Results, StageTiming } from '../core/pipeline/results.ts';
 import { CU211_PRESET, type Recipe } from '../core/pipeline/recipe.ts';
 import type { LensResult } from '../core/descriptors/lens/compute-lens.ts';
+import { viewsSlice } from './views/views-slice.ts';
 
 /**
  * The explorer's one store (zustand slices pattern). Views read slices with `useApp(selector)` and
@@ -398,6 +399,7 @@ export function createAppStore(): StoreApi<AppState> {
     ...errorsSlice(...a),
     ...layoutSlice(...a),
     ...analysisSlice(...a),
+    ...viewsSlice(...a), // the analysis views' slice (src/app/views/views-slice.ts)
   }));
 }
 
