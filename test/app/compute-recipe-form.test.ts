@@ -53,3 +53,13 @@ describe('recipe form helpers', () => {
     });
   });
 });
+
+describe('compute pool size', () => {
+  it('one worker per reported core, 2 when unknown, at most MAX_COMPUTE_WORKERS', async () => {
+    const { computePoolSize, MAX_COMPUTE_WORKERS } = await import('../../src/app/compute/compute-pool.ts');
+    expect(computePoolSize(8)).toBe(8);
+    expect(computePoolSize(undefined)).toBe(2);
+    expect(computePoolSize(0)).toBe(2);
+    expect(computePoolSize(1000)).toBe(MAX_COMPUTE_WORKERS);
+  });
+});

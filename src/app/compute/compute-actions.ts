@@ -111,12 +111,19 @@ export function soapParamsFor(recipe: Recipe, species: readonly string[], period
  * elements for SOAP), checking they still describe the loaded trajectory.
  */
 async function openLoaded(svc: ComputeServices, t: LoadedTrajectory, recipe: Recipe, signal: AbortSignal): Promise<Trajectory> {
+  // one opened copy per loaded trajectory and type map: later runs skip re-reading the index
+  const key = JSON.stringify(recipe.typeElements ?? null);
+  const hit = opened.get(t);
+  if (hit && hit.key === key) return hit.traj;
   const traj = await svc.openTrajectory(t.sources, { typeElements: recipe.typeElements, signal });
   if (traj.nAtoms !== t.nAtoms || traj.nFrames !== t.nFrames) {
     throw new RangeError(`the files now read as ${traj.nAtoms} atoms x ${traj.nFrames} frames, the loaded trajectory has ${t.nAtoms} x ${t.nFrames}`);
   }
+  opened.set(t, { key, traj });
   return traj;
 }
+
+const opened = new WeakMap<LoadedTrajectory, { key: string; traj: Trajectory }>();
 
 /**
  * SOAP (the recipe's r_cut, n_max, l_max, sigma; filled, normalised; every atom a centre) of every
