@@ -29,7 +29,7 @@ export interface KSpace {
   readonly nmax: Int32Array;
   /** Reciprocal rows b1, b2, b3 (9 values). */
   readonly recip: Float64Array;
-  /** nk x width, permuted columns (see above). */
+  /** Column-major: a[c*nk + q] for permuted column c (see above) and k-vector q. */
   readonly a: Float64Array;
   readonly width: number;
   readonly evenCols: number;
@@ -107,8 +107,7 @@ export function buildKSpace(cell: Float64Array, basis: LodeRadialBasis, quad: Ra
         for (let m = -l; m <= l; m++) natural[n * nLm + l * l + l + m] = r * ylm[l * l + l + m];
       }
     }
-    const row = q * width;
-    for (let c = 0; c < width; c++) a[row + c] = natural[colMap[c]];
+    for (let c = 0; c < width; c++) a[c * nk + q] = natural[colMap[c]];
   }
   return { cell: Float64Array.from(cell), volume, nk, nvec: Int32Array.from(nv), nmax, recip, a, width, evenCols, colMap };
 }
@@ -121,7 +120,7 @@ export interface PeriodicWork {
   /** Per k and species: Re/Im of S_a(k). */
   sRe: Float64Array;
   sIm: Float64Array;
-  /** Accumulators of one block of centres, CENTRE_BLOCK x nSpecies x width (permuted columns). */
+  /** T_even then T_odd per (centre of the block, species) over all k: 2 x CENTRE_BLOCK x nSpecies x nk. */
   acc: Float64Array;
 }
 
@@ -130,8 +129,15 @@ export function createPeriodicWork(): PeriodicWork {
   return { phaseC: z, phaseS: z, sRe: z, sIm: z, acc: z };
 }
 
-/** Centres per block of the projection loop (see periodicCoefficients). */
-const CENTRE_BLOCK = 16;
+/** Centres per block of the projection loop (see periodicCoefficients); T then holds 2 x 8 x nSpecies x nk doubles. */
+const CENTRE_BLOCK = 8;
+
+/** out[row of centre c0 + r/nSpecies][species r % nSpecies][natural column dst] = v. */
+function storeRow(out: Float64Array, outOffset: number, rowStride: number, width: number, nSpecies: number, c0: number,
+  r: number, dst: number, v: number): void {
+  const b = (r / nSpecies) | 0, a = r - b * nSpecies;
+  out[outOffset + (c0 + b) * rowStride + a * width + dst] = v;
+}
 
 function ensure(buf: Float64Array, n: number): Float64Array {
   return buf.length >= n ? buf : new Float64Array(Math.max(n, Math.ceil(buf.length * 1.5)));
@@ -187,35 +193,48 @@ export function periodicCoefficients(ks: KSpace, positions: Float64Array, nAtoms
       sIm[q * nSpecies + a] -= s;
     }
   }
-  // Centres in blocks: for each k the row A[k] (width values) stays in L1 while it updates every
-  // (centre, species) accumulator of the block (CENTRE_BLOCK x nSpecies x width doubles, ~16-32 KB).
-  w.acc = ensure(w.acc, CENTRE_BLOCK * nSpecies * width);
-  const acc = w.acc, A = ks.a, colMap = ks.colMap;
+  // Centres in blocks of CENTRE_BLOCK. For every (centre, species) of the block, T_even/T_odd over
+  // all k are tabulated; each coefficient is then a dot product over k of a column of A (stored
+  // column-major, contiguous in k) with a T row, accumulated in registers four (centre, species)
+  // rows at a time, so each A value loaded serves four multiply-adds and nothing is stored per k.
+  const rows = CENTRE_BLOCK * nSpecies;
+  w.acc = ensure(w.acc, 2 * rows * nk);
+  const T = w.acc, A = ks.a, colMap = ks.colMap;
   for (let c0 = 0; c0 < centres.length; c0 += CENTRE_BLOCK) {
-    const cb = Math.min(CENTRE_BLOCK, centres.length - c0);
-    acc.fill(0, 0, cb * nSpecies * width);
-    for (let q = 0; q < nk; q++) {
-      const row = q * width, n1 = o0 + nv[3 * q], n2 = o1 + nv[3 * q + 1], n3 = o2 + nv[3 * q + 2];
-      for (let b = 0; b < cb; b++) {
-        const bi = centres[c0 + b] * perAtom;
-        const i1 = bi + n1, i2 = bi + n2, i3 = bi + n3;
+    const cb = Math.min(CENTRE_BLOCK, centres.length - c0), nr = cb * nSpecies;
+    for (let b = 0; b < cb; b++) {
+      const bi = centres[c0 + b] * perAtom;
+      for (let q = 0; q < nk; q++) {
+        const i1 = bi + o0 + nv[3 * q], i2 = bi + o1 + nv[3 * q + 1], i3 = bi + o2 + nv[3 * q + 2];
         const c12 = pc[i1] * pc[i2] - ps[i1] * ps[i2], s12 = ps[i1] * pc[i2] + pc[i1] * ps[i2];
         const er = c12 * pc[i3] - s12 * ps[i3], ei = s12 * pc[i3] + c12 * ps[i3];
         for (let a = 0; a < nSpecies; a++) {
-          const sr = sRe[q * nSpecies + a], si = sIm[q * nSpecies + a];
-          const te = er * sr - ei * si; // Re(e^{ik.r_i} S_a) = sum_j cos(k.(r_i - r_j))
-          const to = er * si + ei * sr; // Im(...) = sum_j sin(k.(r_i - r_j))
-          const ao = (b * nSpecies + a) * width;
-          for (let c = 0; c < evenCols; c++) acc[ao + c] += A[row + c] * te;
-          for (let c = evenCols; c < width; c++) acc[ao + c] += A[row + c] * to;
+          const sr = sRe[q * nSpecies + a], si = sIm[q * nSpecies + a], r = b * nSpecies + a;
+          T[r * nk + q] = er * sr - ei * si; // Re(e^{ik.r_i} S_a) = sum_j cos(k.(r_i - r_j))
+          T[(rows + r) * nk + q] = er * si + ei * sr; // Im(...) = sum_j sin(k.(r_i - r_j))
         }
       }
     }
-    for (let b = 0; b < cb; b++) {
-      const ob = outOffset + (c0 + b) * rowStride;
-      for (let a = 0; a < nSpecies; a++) {
-        const ao = (b * nSpecies + a) * width, oo = ob + a * width;
-        for (let c = 0; c < width; c++) out[oo + colMap[c]] = acc[ao + c];
+    for (let c = 0; c < width; c++) {
+      const ac = c * nk, tBase = c < evenCols ? 0 : rows * nk, dst = colMap[c];
+      let r = 0;
+      for (; r + 4 <= nr; r += 4) {
+        const t0 = tBase + r * nk, t1 = t0 + nk, t2 = t1 + nk, t3 = t2 + nk;
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (let q = 0; q < nk; q++) {
+          const av = A[ac + q];
+          s0 += av * T[t0 + q]; s1 += av * T[t1 + q]; s2 += av * T[t2 + q]; s3 += av * T[t3 + q];
+        }
+        storeRow(out, outOffset, rowStride, width, nSpecies, c0, r, dst, s0);
+        storeRow(out, outOffset, rowStride, width, nSpecies, c0, r + 1, dst, s1);
+        storeRow(out, outOffset, rowStride, width, nSpecies, c0, r + 2, dst, s2);
+        storeRow(out, outOffset, rowStride, width, nSpecies, c0, r + 3, dst, s3);
+      }
+      for (; r < nr; r++) {
+        const t0 = tBase + r * nk;
+        let s0 = 0;
+        for (let q = 0; q < nk; q++) s0 += A[ac + q] * T[t0 + q];
+        storeRow(out, outOffset, rowStride, width, nSpecies, c0, r, dst, s0);
       }
     }
   }
