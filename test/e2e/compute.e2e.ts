@@ -9,7 +9,7 @@ import type { Pool } from '../../workers/pool.ts';
 import type { PipelineJobs } from '../../workers/pipeline-jobs.ts';
 import { blobSource } from '../../src/core/io/source.ts';
 import { openTrajectory } from '../../src/core/io/index.ts';
-import { validateRecipe, type Recipe } from '../../src/core/pipeline/recipe.ts';
+import { ICE_PRESET, parseRecipe, validateRecipe, type Recipe } from '../../src/core/pipeline/recipe.ts';
 import { inThreadPool } from '../app/compute-fixture.ts';
 
 // The compute panels end to end in Chromium on the production build, on a real cut of
@@ -201,4 +201,17 @@ it('an invalid field is named and Run is disabled', async () => {
   await params.getByLabel('Preset').selectOption('ice');
   await expect(params.getByTestId('recipe-invalid').count()).resolves.toBe(0);
   await shot(p, 'parameters', 'parameters-form');
+
+  // Save recipe downloads the JSON of the recipe shown; it loads back with the core parser
+  const [download] = await Promise.all([p.waitForEvent('download'), params.getByRole('button', { name: 'Save recipe' }).click()]);
+  const stream = await download.createReadStream();
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  expect(parseRecipe(Buffer.concat(chunks).toString('utf8'))).toEqual(ICE_PRESET);
+  expect(download.suggestedFilename()).toMatch(/\.recipe\.json$/);
+
+  // a malformed recipe file is an error naming the file; the recipe shown is kept
+  await params.getByTestId('recipe-input').setInputFiles({ name: 'broken.recipe.json', mimeType: 'application/json', buffer: Buffer.from('{"version": 1, ') });
+  await p.locator('.errors .error', { hasText: 'broken.recipe.json' }).waitFor();
+  await expect(params.getByLabel('Preset').inputValue()).resolves.toBe('ice');
 });

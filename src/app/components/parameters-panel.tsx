@@ -13,14 +13,18 @@ import '../compute/compute.css';
 const PRESET_LABELS: Record<string, string> = { cu211: 'Cu(211) slab, 600 K', aunp: 'Au309 nanoparticle, 200 K', ice: 'Ice/water, 268 K' };
 
 /** A number input that keeps what the user types (NaN while it is not a number: validation says so). */
-function NumField({ label, value, onChange, step = 'any', min }: { label: string; value: number | undefined; onChange: (v: number) => void; step?: number | 'any'; min?: number }) {
+function NumField({ label, value, onChange, step = 'any', min, optional }: {
+  label: string; value: number | undefined; onChange: (v: number) => void; step?: number | 'any'; min?: number;
+  /** Empty is allowed (the recipe field is optional). */
+  optional?: boolean;
+}) {
   const [text, setText] = useState(value === undefined ? '' : String(value));
   useEffect(() => {
     if (value === undefined) { if (text.trim() !== '') setText(''); return; }
     if (Number(text) !== value || text.trim() === '') setText(Number.isNaN(value) ? text : String(value));
   // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [value]);
-  const bad = text.trim() === '' || !Number.isFinite(Number(text));
+  const bad = text.trim() === '' ? !optional : !Number.isFinite(Number(text));
   return (
     <label className="field"><span>{label}</span>
       <input type="number" step={step} min={min} value={text} aria-label={label} aria-invalid={bad}
@@ -105,7 +109,7 @@ function ClusterFields({ c, set }: { c: ClusterRecipe; set: (c: ClusterRecipe) =
         options={[['hdbscan', 'HDBSCAN*'], ['gmm', 'Gaussian mixture'], ['kmeans', 'k-means'], ['lens-kmeans', 'LENS thresholds']]} />
       {c.method === 'hdbscan' && <>
         <NumField label="Min cluster size" value={c.params.minClusterSize} step={1} min={2} onChange={(v) => set({ ...c, params: { ...c.params, minClusterSize: v } })} />
-        <NumField label="Min samples" value={c.params.minSamples} step={1} min={1}
+        <NumField label="Min samples" value={c.params.minSamples} step={1} min={1} optional
           onChange={(v) => set({ ...c, params: { ...c.params, minSamples: Number.isNaN(v) ? undefined : v } })} />
         <Choice label="Selection" value={c.params.clusterSelectionMethod ?? 'eom'} onChange={(v) => set({ ...c, params: { ...c.params, clusterSelectionMethod: v } })}
           options={[['eom', 'excess of mass'], ['leaf', 'leaf']]} />
