@@ -36,6 +36,9 @@ export interface KSpace {
   readonly colMap: Int32Array;
 }
 
+/** Largest projection matrix (doubles, 512 MB) a k-space may hold. */
+export const MAX_KSPACE_VALUES = 64 * 1024 * 1024;
+
 /** Column permutation (even l first) for N radial functions and lMax. */
 export function parityColumns(N: number, L: number): { colMap: Int32Array; evenCols: number } {
   const nLm = (L + 1) * (L + 1);
@@ -64,6 +67,13 @@ export function buildKSpace(cell: Float64Array, basis: LodeRadialBasis, quad: Ra
     nmax[i] = Math.floor((kCutoff * len) / twoPi);
   }
   const kc2 = kCutoff * kCutoff;
+  // lode.md §5: N_k ~ Omega k_c³/(12 pi²) half-space vectors; refuse sets whose projection matrix
+  // would not fit a worker (e.g. a 100 Å box at sigma 0.5 needs ~3.6e6 k-vectors).
+  const estimate = (volume * kc2 * kCutoff) / (12 * Math.PI * Math.PI);
+  if (estimate * width > MAX_KSPACE_VALUES) {
+    throw new RangeError(`LODE: about ${Math.round(estimate)} k-vectors x ${width} columns exceed the k-space budget ` +
+      `(${MAX_KSPACE_VALUES} values); use a larger smearing or a smaller kCutoff`);
+  }
   const nv: number[] = [], kv: number[] = [];
   for (let n1 = 0; n1 <= nmax[0]; n1++) {
     for (let n2 = n1 === 0 ? 0 : -nmax[1]; n2 <= nmax[1]; n2++) {

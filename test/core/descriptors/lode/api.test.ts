@@ -48,3 +48,11 @@ describe('LODE parameters and input checks', () => {
     }
   });
 });
+
+describe('LODE k-space budget', () => {
+  it('refuses a k-set too large for a worker with a RangeError naming the remedy', () => {
+    const cell = Float64Array.from([100, 0, 0, 0, 100, 0, 0, 0, 100]);
+    expect(() => computeLode(POS, Z, cell, [true, true, true], { ...BASE, smearing: 0.3, maxRadial: 6, maxAngular: 4 }))
+      .toThrow(/larger smearing or a smaller kCutoff/);
+  });
+});
