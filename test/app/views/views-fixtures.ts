@@ -2,6 +2,13 @@ import { readSharedJson, readSharedNpy } from '../../helpers/shared.ts';
 import { analyseLabels } from '../../../src/core/pipeline/analysis.ts';
 import type { Results } from '../../../src/core/pipeline/results.ts';
 import { CU211_PRESET } from '../../../src/core/pipeline/recipe.ts';
+import type { PcaModel } from '../../../src/core/learn/pca.ts';
+
+/** A stand-in PCA model of k components (only k matters to the views and exports). */
+function pcaStub(k: number, dim: number): PcaModel {
+  return { dim, nSamples: 0, k, mean: new Float64Array(dim), components: new Float64Array(k * dim), explainedVariance: new Float64Array(dim),
+    explainedVarianceRatio: new Float64Array(dim), cumulativeRatio: new Float64Array(dim) };
+}
 
 const DIR = ['fixtures', 'learn', 'cu211_pipeline'];
 
@@ -39,7 +46,7 @@ export function cuResults(): Results {
     version: 1, recipe,
     atoms: Int32Array.from(json.atoms.masked_index_to_dump_index),
     frames: Int32Array.from({ length: nFrames }, (_, j) => j + 10),
-    nAtoms, nFrames, lens, pca: null,
+    nAtoms, nFrames, lens, pca: pcaStub(4, 577),
     scores: Float64Array.from(scores.data as ArrayLike<number>), scoreDim: 4,
     analysis, timings: [], warnings: [],
   };
@@ -68,6 +75,6 @@ export function smallResults(nAtoms = 4, nFrames = 5, atoms?: number[]): Results
   return {
     version: 1, recipe, atoms: Int32Array.from(atoms ?? Array.from({ length: nAtoms }, (_, a) => a)),
     frames: Int32Array.from({ length: nFrames }, (_, j) => j + 1), nAtoms, nFrames,
-    lens: Float64Array.from({ length: n }, (_, i) => (i % 7) / 10), pca: null, scores, scoreDim: 2, analysis, timings: [], warnings: [],
+    lens: Float64Array.from({ length: n }, (_, i) => (i % 7) / 10), pca: pcaStub(2, 2), scores, scoreDim: 2, analysis, timings: [], warnings: [],
   };
 }
