@@ -69,6 +69,15 @@ describe('GRO: synthetic multi-frame, triclinic box line, other precision', () =
     expect(Array.from((await t.readFrame(0)).positions)).toEqual([1.23456 * NM, -123.45678 * NM, 1234.56789 * NM]);
   });
 
+  it('a frame whose atom names differ from frame 0 is a FormatError (atom order)', async () => {
+    const lines = text.split('\n');
+    lines[8] = lines[8].replace('HW1', 'OW ');
+    const t = await openTrajectory([textSource('o.gro', lines.join('\n'))]);
+    const e = await formatErrorOf(() => t.readFrame(1));
+    expect(e.at.line).toBe(9);
+    expect(e.found).toBe('"OW"');
+  });
+
   it('an all-zero box means no cell', async () => {
     const t = await openTrajectory([textSource('z.gro', 'z\n1\n    1SOL     OW    1   0.100   0.200   0.300\n0 0 0\n')]);
     expect((await t.readFrame(0)).cell).toBeNull();

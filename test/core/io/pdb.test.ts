@@ -57,6 +57,13 @@ describe('PDB: models, per-model CRYST1, names without element column (synthetic
     expect(Array.from(f1.positions)).toEqual([1.5, 2, 3, 4, 5, 6, 7, 8, 9.5]);
   });
 
+  it('a model whose atom names differ from model 1 is a FormatError (atom order)', async () => {
+    const b = [...text]; b[8] = atom(1, ' HW ', 'SOL', 1.5, 2, 3);
+    const t = await openTrajectory([textSource('o.pdb', b.join('\n'))]);
+    const e = await formatErrorOf(() => t.readFrame(1));
+    expect(e.at.line).toBe(9);
+  });
+
   it('CRYST1 1 1 1 90 90 90 is a placeholder: no cell', async () => {
     const t = await openTrajectory([textSource('p.pdb', ['CRYST1    1.000    1.000    1.000  90.00  90.00  90.00 P 1           1', atom(1, ' OW ', 'SOL', 1, 2, 3)].join('\n'))]);
     expect((await t.readFrame(0)).cell).toBeNull();

@@ -149,6 +149,16 @@ describe('extended XYZ dialect (formats.md §2, synthetic)', () => {
   });
 });
 
+describe('atom order must not change between frames (formats.md §0.1)', () => {
+  it('a frame listing other species (or another order) is a FormatError at its line', async () => {
+    const t = await openTrajectory([textSource('o.xyz', '2\na\nO 0 0 0\nH 1 1 1\n2\nb\nH 1 1 1\nO 0 0 0\n')]);
+    await t.readFrame(0);
+    const e = await formatErrorOf(() => t.readFrame(1));
+    expect(e.at.line).toBe(7);
+    expect(e.expected).toContain('atom 1 to be "O"');
+  });
+});
+
 describe('plain XYZ with a user box (formats.md §3)', () => {
   const frames = (n: number) => Array.from({ length: n }, (_, k) => `1\nframe ${k}\nO ${k}.5 0 0`).join('\n') + '\n';
 

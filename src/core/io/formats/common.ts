@@ -62,3 +62,37 @@ export function headLines(head: Uint8Array, max = 12): string[] {
   if (head.length >= 4096) lines.pop(); // the last one may be cut
   return lines.slice(0, max).map((l) => l.replace(/\r$/, ''));
 }
+
+/**
+ * Frame 0's per-atom names as bytes, to check cheaply that later frames list the same atoms in
+ * the same order (formats.md §0.1: "N and the atom order must be constant across frames").
+ */
+export class NameTable {
+  private readonly bytes: Uint8Array;
+  private readonly off: Int32Array;
+  constructor(names: readonly string[]) {
+    let total = 0;
+    for (const s of names) total += s.length;
+    this.bytes = new Uint8Array(total);
+    this.off = new Int32Array(names.length + 1);
+    let p = 0;
+    names.forEach((s, k) => {
+      for (let i = 0; i < s.length; i++) this.bytes[p++] = s.charCodeAt(i) & 0xff;
+      this.off[k + 1] = p;
+    });
+  }
+
+  /** True when bytes [s, e) of buf, spaces trimmed, equal name k. */
+  matches(k: number, buf: Uint8Array, s: number, e: number): boolean {
+    while (s < e && buf[s] === 32) s++;
+    while (e > s && buf[e - 1] === 32) e--;
+    const a = this.off[k], b = this.off[k + 1];
+    if (e - s !== b - a) return false;
+    for (let i = 0; i < b - a; i++) if (buf[s + i] !== this.bytes[a + i]) return false;
+    return true;
+  }
+
+  name(k: number): string {
+    return String.fromCharCode(...this.bytes.subarray(this.off[k], this.off[k + 1]));
+  }
+}

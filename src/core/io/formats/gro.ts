@@ -10,7 +10,7 @@ import type { FrameData, Trajectory } from '../../trajectory.ts';
 import type { RunOptions } from '../../progress.ts';
 import { bytesToString, LineCursor, LineReader, parseNumber, parseNumberText } from '../text.ts';
 import { FrameIndexBuilder } from '../frame-index.ts';
-import { checkFrame, eofError, frameCursor, headLines, intervalOf, lineError } from './common.ts';
+import { checkFrame, eofError, frameCursor, headLines, intervalOf, lineError, NameTable } from './common.ts';
 import { elementFromName, UNKNOWN } from '../elements.ts';
 
 /** formats.md §0.2: GRO lengths are nm. */
@@ -55,7 +55,8 @@ function parseBox(file: string, line: number, text: string): Float64Array | null
 
 interface Atoms { positions: Float64Array; velocities: Float64Array | null; names: string[] | null; resNames: string[] | null }
 
-function decodeAtoms(file: string, cur: LineCursor, n: number, w: number, withVel: boolean, keepNames: boolean): Atoms {
+function decodeAtoms(file: string, cur: LineCursor, n: number, w: number, withVel: boolean, keepNames: boolean,
+  check: NameTable | null = null): Atoms {
   const positions = new Float64Array(3 * n);
   const velocities = withVel ? new Float64Array(3 * n) : null;
   const names = keepNames ? new Array<string>(n) : null;
@@ -80,6 +81,10 @@ function decodeAtoms(file: string, cur: LineCursor, n: number, w: number, withVe
       }
     }
     if (names) names[a] = bytesToString(buf, s + 10, s + 15).trim();
+    if (check && !check.matches(a, buf, s + 10, s + 15)) {
+      throw lineError(file, cur.line, `atom ${a + 1} named "${check.name(a)}" as in frame 0 (the atom order must not change)`,
+        bytesToString(buf, s + 10, s + 15).trim());
+    }
     if (resNames) resNames[a] = bytesToString(buf, s + 5, s + 10).trim();
   }
   return { positions, velocities, names, resNames };
@@ -156,6 +161,7 @@ async function openGro(src: ByteSource, ctx: OpenContext, o?: RunOptions): Promi
   const { f0, cell: cell0 } = await firstFrame(src, index, n);
   void ctx;
   const species = speciesOf(f0);
+  const check = new NameTable(f0.names);
   const ids = new Int32Array(n);
   for (let k = 0; k < n; k++) ids[k] = k + 1;
   const readFrame = async (i: number): Promise<FrameData> => {
@@ -164,7 +170,7 @@ async function openGro(src: ByteSource, ctx: OpenContext, o?: RunOptions): Promi
     cur.next();
     const title = parseTitle(cur.text());
     cur.next();
-    const atoms = decodeAtoms(file, cur, n, f0.width, f0.withVel, false);
+    const atoms = decodeAtoms(file, cur, n, f0.width, f0.withVel, false, check);
     if (!cur.next()) throw eofError(file, cur.line + 1, 'the box line');
     const cell = parseBox(file, cur.line, cur.text());
     const out: FrameData = { positions: atoms.positions, cell };

@@ -10,7 +10,7 @@ import type { FrameData, Trajectory } from '../../trajectory.ts';
 import type { RunOptions } from '../../progress.ts';
 import { bytesToString, LineReader, parseNumber, parseNumberText } from '../text.ts';
 import { FrameIndexBuilder, type FrameIndex } from '../frame-index.ts';
-import { checkFrame, eofError, frameCursor, headLines, lineError } from './common.ts';
+import { checkFrame, eofError, frameCursor, headLines, lineError, NameTable } from './common.ts';
 import { canonicalElement, elementFromName, UNKNOWN } from '../elements.ts';
 import { cellFromParameters, isPlaceholderCell } from '../../geometry/cell.ts';
 
@@ -105,7 +105,8 @@ async function indexPdb(src: ByteSource, o?: RunOptions): Promise<PdbIndex> {
 
 interface Names { names: string[]; resNames: string[]; elements: string[] }
 
-async function decodeFrame(src: ByteSource, pi: PdbIndex, i: number, names: Names | null): Promise<Float64Array> {
+async function decodeFrame(src: ByteSource, pi: PdbIndex, i: number, names: Names | null,
+  check: NameTable | null = null): Promise<Float64Array> {
   const file = src.name;
   const cur = await frameCursor(src, pi.index, i);
   const pos = new Float64Array(3 * pi.n);
@@ -124,6 +125,10 @@ async function decodeFrame(src: ByteSource, pi: PdbIndex, i: number, names: Name
       const v = parseNumber(cur.buf, fs, fe);
       if (!Number.isFinite(v)) throw lineError(file, cur.line, `a number in columns ${31 + 8 * k}-${38 + 8 * k}`, bytesToString(cur.buf, s + 30 + 8 * k, s + 38 + 8 * k));
       pos[3 * a + k] = v;
+    }
+    if (check && !check.matches(a, cur.buf, s + 12, Math.min(cur.end, s + 16))) {
+      throw lineError(file, cur.line, `atom ${a + 1} named "${check.name(a)}" as in model 1 (the atom order must not change)`,
+        bytesToString(cur.buf, s + 12, s + 16).trim());
     }
     if (names) {
       const text = cur.text();
@@ -159,12 +164,13 @@ async function openPdb(src: ByteSource, ctx: OpenContext, o?: RunOptions): Promi
   const { pi, names } = await load(src, o);
   void ctx;
   const species = speciesOf(names);
+  const check = new NameTable(names.names.map((x) => x.trim()));
   const n = pi.n;
   const ids = new Int32Array(n);
   for (let k = 0; k < n; k++) ids[k] = k + 1;
   const readFrame = async (i: number): Promise<FrameData> => {
     checkFrame(i, pi.index.nFrames);
-    const positions = await decodeFrame(src, pi, i, null);
+    const positions = await decodeFrame(src, pi, i, null, check);
     return { positions, cell: cellOf(pi.cryst, i) };
   };
   const notes: string[] = [];

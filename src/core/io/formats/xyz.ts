@@ -10,7 +10,7 @@ import type { FrameData, Trajectory } from '../../trajectory.ts';
 import type { RunOptions } from '../../progress.ts';
 import { Fields, LineReader, parseNumberText, type LineCursor } from '../text.ts';
 import { FrameIndexBuilder } from '../frame-index.ts';
-import { checkFrame, eofError, frameCursor, headLines, intervalOf, lineError } from './common.ts';
+import { checkFrame, eofError, frameCursor, headLines, intervalOf, lineError, NameTable } from './common.ts';
 import { canonicalElement, elementFromName, elementFromNumber, UNKNOWN } from '../elements.ts';
 import { cellFromParameters } from '../../geometry/cell.ts';
 
@@ -197,7 +197,7 @@ interface Rows {
   props: Float64Array[];
 }
 
-function decodeAtoms(file: string, cur: LineCursor, n: number, d: Dialect, keepNames: boolean): Rows {
+function decodeAtoms(file: string, cur: LineCursor, n: number, d: Dialect, keepNames: boolean, check: NameTable | null): Rows {
   const f = new Fields();
   const positions = new Float64Array(3 * n);
   const names = keepNames ? new Array<string>(n) : null;
@@ -216,6 +216,9 @@ function decodeAtoms(file: string, cur: LineCursor, n: number, d: Dialect, keepN
       positions[3 * a + k] = v;
     }
     if (names) names[a] = f.text(nameCol);
+    if (check && !check.matches(a, cur.buf, f.starts[nameCol], f.ends[nameCol])) {
+      throw lineError(file, cur.line, `atom ${a + 1} to be "${check.name(a)}" as in frame 0 (the atom order must not change)`, f.text(nameCol));
+    }
     for (let p = 0; p < props.length; p++) {
       const [k, , type] = d.props[p];
       let v: number;
@@ -276,15 +279,17 @@ async function openXyz(src: ByteSource, ctx: OpenContext, o?: RunOptions): Promi
   const d = dialect;
   const index = b.finish(src.size);
 
+  let check: NameTable | null = null;
   const decode = async (i: number, keepNames: boolean) => {
     const cur = await frameCursor(src, index, i);
     cur.next();
     if (!cur.next()) throw eofError(file, cur.line + 1, 'the comment line');
     const c = parseComment(file, cur.line, cur.text(), d);
-    return { c, rows: decodeAtoms(file, cur, n, d, keepNames) };
+    return { c, rows: decodeAtoms(file, cur, n, d, keepNames, check) };
   };
   const first = await decode(0, true);
   const names = first.rows.names!;
+  check = new NameTable(names);
   const species = names.map((s) => {
     if (d.z >= 0 && d.species < 0) return elementFromNumber(Number(s)) ?? UNKNOWN;
     return canonicalElement(s) ?? (/^\d+$/.test(s) ? elementFromNumber(Number(s)) ?? UNKNOWN : elementFromName(s));
