@@ -11,6 +11,7 @@ import { blobSource } from '../../src/core/io/source.ts';
 import { openTrajectory } from '../../src/core/io/index.ts';
 import { ICE_PRESET, parseRecipe, validateRecipe, type Recipe } from '../../src/core/pipeline/recipe.ts';
 import { inThreadPool } from '../app/compute-fixture.ts';
+import { computeLens, trajectoryFrames } from '../../src/core/descriptors/lens/compute-lens.ts';
 
 // The compute panels end to end in Chromium on the production build, on a real cut of
 // ../shared/data/generated/au309_ico_200K_gupta.xyz.gz (our own MD output): LENS colours the atoms
@@ -23,8 +24,10 @@ const AU_FRAMES = 12;
 const BACKGROUND: [number, number, number] = [0x14, 0x17, 0x1c];
 /** Mean foreground colour must move by more than this (0..255 per channel) when the colouring changes. */
 const MIN_COLOUR_SHIFT = 20;
-/** The panel prints the variance explained with 5 significant digits (fmtNum(x, 5)) in percent. */
-const VARIANCE_PRINT_TOL = 5e-4;
+/** The panel prints the variance explained in percent with 5 decimals (fmtNum(x, 5)): rounding 5e-8 as a fraction, plus slack. */
+const VARIANCE_PRINT_TOL = 1e-6;
+/** The legend prints its range with 3 decimals (format.ts fmtNum): rounding 5e-4. */
+const LEGEND_PRINT_TOL = 5e-4 + 1e-9;
 /** Set SOAPLENS_SHOTS=dir to keep screenshots of the panels for a visual check. */
 const SHOTS = process.env.SOAPLENS_SHOTS;
 
@@ -124,6 +127,16 @@ it('Compute LENS colours the atoms: legend "LENS" with a range inside [0, 1], ca
   expect(lo).toBeGreaterThanOrEqual(0);
   expect(hi).toBeLessThanOrEqual(1);
   expect(hi).toBeGreaterThan(lo);
+  // the range is that of LENS over frames 1.. computed in Node by the core function on the same frames
+  const traj = await openTrajectory([blobSource(new File([Buffer.from(au309Xyz(AU_FRAMES), 'latin1')], 'au309_cut.xyz'))]);
+  const ref = await computeLens(trajectoryFrames(traj), AU_ATOMS, AU_FRAMES, traj.pbc, { cutoff: 4.48, convention: 'soapify', delay: 1 });
+  let refLo = Infinity, refHi = -Infinity;
+  for (let a = 0; a < AU_ATOMS; a++) for (let t = 1; t < AU_FRAMES; t++) {
+    const v = ref.lens[a * ref.columns + t];
+    refLo = Math.min(refLo, v); refHi = Math.max(refHi, v);
+  }
+  expect(Math.abs(lo - refLo)).toBeLessThanOrEqual(LEGEND_PRINT_TOL);
+  expect(Math.abs(hi - refHi)).toBeLessThanOrEqual(LEGEND_PRINT_TOL);
   await expect(colours.getByLabel('Colour by').inputValue()).resolves.toBe('layer:lens');
   const after = await canvasMean(p);
   const shift = Math.max(...after.map((v, i) => Math.abs(v - before[i])));
