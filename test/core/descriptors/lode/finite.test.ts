@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLodeScratch, lambda0Row, lodeFrame, planLode, powerSpectrumRow, speciesChannels, type LodePlan } from '../../../../src/core/descriptors/lode/lode.ts';
-import { FARFIELD_TERMS, farFieldCoefficients, farFieldPairIntegrals, farFieldSwitch, pairIntegrals } from '../../../../src/core/descriptors/lode/finite.ts';
+import { buildPairIntegralTable, createPairIntegralRule, FARFIELD_TERMS, farFieldCoefficients, farFieldPairIntegrals, farFieldSwitch, interpolatePairIntegrals,
+  pairIntegrals } from '../../../../src/core/descriptors/lode/finite.ts';
 import { expectClose, flat, loadLode, maxAbs, paramsOf, type LodeFixture } from './fixture.ts';
 
 // fixtures/lode/README.md §3, finite_dimer_* rows: "Rec.: 1e-6 rel" (elementwise).
@@ -159,3 +160,30 @@ for (const name of ['finite_ico13_ideal_Cu13', 'finite_ico13_distorted_AuCu12'])
     });
   }
 }
+
+describe('LODE pair-integral numerics (lode.md §6 self-consistency)', () => {
+  // lode.md §6: node doubling 1e-10 (relative to the largest value at that d).
+  const TOL_NODE_DOUBLING = 1e-10;
+  // The table is only an interpolation of the quadrature: 6-point Lagrange at spacing min(sigma, sigma_0)/16;
+  // we require 1e-7 of the largest value at that d (100x inside the fixtures' 1e-6).
+  const TOL_TABLE = 1e-7;
+  for (const basis of ['gto', 'monomial'] as const) {
+    it(`${basis}: node doubling, and table vs direct quadrature below d_sw`, () => {
+      const plan = planLode({ exponent: 1, smearing: 0.3, cutoff: 1, maxRadial: 2, maxAngular: 3, species: [1], radialBasis: basis });
+      const W = (plan.basis.lMax + 1) * plan.nRadial;
+      const twice = createPairIntegralRule(plan.basis, 1, 0.3, 2);
+      const table = buildPairIntegralTable(plan.pairRule);
+      const a = new Float64Array(W), b = new Float64Array(W), t = new Float64Array(W), w6 = new Float64Array(6);
+      for (const d of [0, 0.05, 0.3, 0.77, 1.0, 1.9, 3.3, 5.5, plan.dSwitch * 0.999].filter((x) => x < plan.dSwitch)) {
+        pairIntegrals(a, plan.pairRule, d);
+        pairIntegrals(b, twice, d);
+        interpolatePairIntegrals(t, table, plan.basis.lMax, plan.nRadial, d, w6);
+        const m = maxAbs(b);
+        for (let i = 0; i < W; i++) {
+          expect(Math.abs(a[i] - b[i]), `doubling d=${d}`).toBeLessThanOrEqual(TOL_NODE_DOUBLING * m);
+          expect(Math.abs(t[i] - a[i]), `table d=${d}`).toBeLessThanOrEqual(TOL_TABLE * m);
+        }
+      }
+    });
+  }
+});
