@@ -69,8 +69,11 @@ export function createSoapJobs(deps?: SoapJobDeps): SoapJobs {
   const running = new Map<number, AbortController>();
   let cache: { key: string; plan: SoapPlan; scratch: SoapScratch } | null = null;
   // One opened trajectory is kept: consecutive frames of the same files skip re-indexing them.
-  let opened: { key: (Blob | string)[]; traj: Awaited<ReturnType<SoapJobDeps['open']>> } | null = null;
-  const sameKey = (a: (Blob | string)[], b: (Blob | string)[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+  let opened: { key: string; traj: Awaited<ReturnType<SoapJobDeps['open']>> } | null = null;
+  // Blobs arrive as new objects with every message (structured clone), so they are keyed by what
+  // identifies a dropped File: name, size, modification time and type; paths by themselves.
+  const keyOf = (sources: (Blob | string)[]) => JSON.stringify(sources.map((x) => (typeof x === 'string' ? x
+    : [(x as { name?: string }).name ?? '', x.size, (x as { lastModified?: number }).lastModified ?? 0, x.type])));
   const nl: NeighbourList = createNeighbourList();
   const yieldToEvents = () => new Promise<void>((r) => setTimeout(r, 0));
 
@@ -116,7 +119,8 @@ export function createSoapJobs(deps?: SoapJobDeps): SoapJobs {
     soapFrame: (job, req) => guarded(job, (ac) => rows(ac, req.frame, req)),
     soapSourceFrame: (job, req) => guarded(job, async (ac) => {
       if (!deps) throw new Error('this worker cannot open files (no deps given to createSoapJobs)');
-      if (!opened || !sameKey(opened.key, req.sources)) opened = { key: [...req.sources], traj: await deps.open(req.sources, { signal: ac.signal }) };
+      const key = keyOf(req.sources);
+      if (!opened || opened.key !== key) opened = { key, traj: await deps.open(req.sources, { signal: ac.signal }) };
       const traj = opened.traj;
       if (!(Number.isInteger(req.frame) && req.frame >= 0 && req.frame < traj.nFrames)) {
         throw new RangeError(`frame ${req.frame} outside 0..${traj.nFrames - 1}`);
