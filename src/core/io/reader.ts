@@ -27,8 +27,10 @@
  * Errors and laziness for text formats (decided here): the index pass checks the frame
  * structure (headers, declared atom counts, number of lines per frame, consistent atom count
  * between frames, truncation), so `openTrajectory` rejects a structurally broken file at once.
- * Field contents (non-numeric values, wrong column counts, changed id sets) are only checked when
- * a frame is decoded: `readFrame(i)` then throws a FormatError with the absolute 1-based line.
+ * Field contents (non-numeric values, wrong column counts, a changed id set, atom names out of
+ * frame 0's order) are only checked when a frame is decoded: `readFrame(i)` then rejects with a
+ * FormatError naming the absolute 1-based line. Frame 0 is always decoded by open (ids, species),
+ * so a file that opens has at least a good first frame; `info --check` decodes every frame.
  */
 import type { ByteSource } from './source.ts';
 import type { RunOptions } from '../progress.ts';
