@@ -18,6 +18,8 @@ export interface ClusterOutput {
   description: string;
   /** Hard labels when they differ from `labels` (HDBSCAN* before the soft argmax; -1 = noise). */
   hardLabels?: Int32Array;
+  /** 1 for rows whose labels were predicted from a fitted subsample rather than fitted (issue 5: the UI says which). */
+  predicted?: Uint8Array;
   /** Scalar figures of the fit (iterations, log-likelihood, thresholds...). */
   figures?: Record<string, number | number[] | string | boolean>;
 }

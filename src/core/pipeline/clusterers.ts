@@ -3,9 +3,8 @@
  */
 import type { Dataset } from '../learn/dataset.ts';
 import { fitGmm } from '../learn/gmm.ts';
-import { approximatePredict, fitHdbscan, membershipVector, rowArgmax, softLabels } from '../learn/hdbscan/index.ts';
+import { runHdbscan } from '../learn/hdbscan/index.ts';
 import { clusterMaxima, fitKMeans, kmeans1dOptimal, thresholdLabels } from '../learn/kmeans.ts';
-import { randomPermutation, seededRng } from '../learn/rng.ts';
 import type { RunOptions } from '../progress.ts';
 import type { Clusterer, ClusterOutput } from './analysis.ts';
 import type { ClusterRecipe } from './recipe.ts';
@@ -63,39 +62,25 @@ function lensClusters(d: Dataset, k: number, rule: 'paper' | 'rank' | 'inclusive
 }
 
 async function hdbscanClusters(d: Dataset, c: Extract<ClusterRecipe, { method: 'hdbscan' }>, seed: number, o?: RunOptions): Promise<ClusterOutput> {
-  const sub = c.mode === 'subsample' && c.subsample !== undefined && c.subsample < d.n;
-  let fitRows: Int32Array | null = null;
-  let fitSet: Dataset = d;
-  if (sub) {
-    fitRows = randomPermutation(seededRng(seed), d.n).subarray(0, c.subsample).sort();
-    const x = new Float64Array(fitRows.length * d.dim);
-    fitRows.forEach((r, i) => x.set(d.x.subarray(r * d.dim, r * d.dim + d.dim), i * d.dim));
-    fitSet = { x, n: fitRows.length, dim: d.dim };
-  }
-  const model = await fitHdbscan(fitSet, c.params, o);
-  const K = model.nClusters;
-  const mode = sub ? `subsample of ${fitRows!.length} rows, then approximate membership` : 'exact, all rows';
+  // hdbscan.md §14 via the HDBSCAN* module: exact on all rows, or a seeded subsample fitted and
+  // every other row predicted (approximate_predict for hard labels, membership_vector argmax for soft).
+  const run = await runHdbscan(d, c.params, { mode: c.mode, sampleSize: c.subsample, seed }, o);
+  const K = run.model.nClusters;
+  const nPredicted = run.mode === 'subsample' ? d.n - run.fittedRows.length : 0;
+  const mode = run.mode === 'subsample' ? `subsample of ${run.fittedRows.length} rows, ${nPredicted} predicted` : 'exact, all rows';
   if (K === 0) {
     return { labels: new Int32Array(d.n).fill(-1), nClusters: 0, description: `HDBSCAN* (${mode}): no cluster found`,
-      figures: { nClusters: 0 } };
+      hardLabels: run.labels, predicted: run.predicted, figures: { nClusters: 0, predicted: nPredicted } };
   }
-  let soft: Int32Array, hard: Int32Array;
-  if (!sub) {
-    soft = softLabels(model);
-    hard = model.labels;
-  } else {
-    // hdbscan.md §13: membership vectors of all rows against the subsample's tree.
-    soft = rowArgmax(membershipVector(model, d), d.n, K);
-    hard = approximatePredict(model, d).labels; // hdbscan.md §13.2 for rows outside the subsample
-    fitRows!.forEach((r, i) => { hard[r] = model.labels[i]; });
-  }
+  const hard = run.labels, soft = run.softLabels;
   let labels: Int32Array;
   if (c.soft === 'argmax-all') labels = soft;
   else if (c.soft === 'noise-only') labels = hard.map((h, i) => (h >= 0 ? h : soft[i]));
   else labels = hard;
   let noise = 0;
   for (let i = 0; i < hard.length; i++) if (hard[i] < 0) noise++;
-  return { labels, nClusters: K, hardLabels: hard,
-    description: `HDBSCAN* (${mode}), min_cluster_size ${model.params.minClusterSize}, ${c.soft === 'hard' ? 'hard labels' : c.soft === 'noise-only' ? 'soft argmax for noise' : 'soft argmax'}`,
-    figures: { nClusters: K, noise, persistence: Array.from(model.clusterPersistence) } };
+  const how = c.soft === 'hard' ? 'hard labels' : c.soft === 'noise-only' ? 'soft argmax for noise' : 'soft argmax';
+  return { labels, nClusters: K, hardLabels: hard, predicted: run.predicted,
+    description: `HDBSCAN* (${mode}), min_cluster_size ${run.model.params.minClusterSize}, ${how}`,
+    figures: { nClusters: K, noise, predicted: nPredicted, persistence: Array.from(run.model.clusterPersistence) } };
 }

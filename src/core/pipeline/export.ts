@@ -46,7 +46,7 @@ export function resultsFiles(r: Results): OutputFile[] {
   const nRows = r.nAtoms * r.nFrames;
   const files: OutputFile[] = [];
   const described: Record<string, string> = {};
-  const npy = (name: string, data: Float64Array | Int32Array, shape: number[], what: string) => {
+  const npy = (name: string, data: Float64Array | Int32Array | Uint8Array, shape: number[], what: string) => {
     files.push({ name, bytes: writeNpy(data, shape) });
     described[name] = `${what}; shape (${shape.join(', ')})`;
   };
@@ -56,6 +56,7 @@ export function resultsFiles(r: Results): OutputFile[] {
   if (r.lens) npy('lens.npy', r.lens, [nRows], 'smoothed, clipped LENS per row');
   npy('labels.npy', a.cluster.labels, [nRows], 'micro-cluster label per row (-1 = noise if any)');
   if (a.cluster.hardLabels) npy('hard_labels.npy', a.cluster.hardLabels, [nRows], 'HDBSCAN* hard label per row (-1 = noise)');
+  if (a.cluster.predicted?.some((v) => v !== 0)) npy('predicted.npy', a.cluster.predicted, [nRows], '1 where the label was predicted from a fitted subsample');
   npy('macro_labels.npy', a.macro.labels, [nRows], 'macro-cluster label per row');
   const k = a.transitions.k, K = a.macro.nMacro;
   npy('transition_counts.npy', a.transitions.counts, [k, k], 'micro transition counts T[a, b] (noise last if any)');

@@ -132,7 +132,11 @@ describe('clusterers from recipes', () => {
     for (let i = 0; i < 3; i++) expect(exact.transitions.probabilities[i * 3 + i]).toBe(1);
     const sub = await analyseScores(input, params, clustererFor({ method: 'hdbscan', params: { minClusterSize: 20 }, soft: 'argmax-all', mode: 'subsample', subsample: 300 }, 1));
     expect(sub.cluster.nClusters).toBe(3);
-    expect(sub.cluster.description).toMatch(/subsample of 300/);
+    expect(sub.cluster.description).toMatch(/subsample of 300 rows, 300 predicted/);
+    let predicted = 0;
+    for (const v of sub.cluster.predicted!) predicted += v;
+    expect(predicted).toBe(300);
+    expect(exact.cluster.predicted!.every((v) => v === 0)).toBe(true);
     expect(Array.from(sub.populations).sort()).toEqual([200, 200, 200]);
   });
 });
