@@ -114,6 +114,17 @@ describe('workers reading the trajectory themselves (soapTrajectoryOnPool)', () 
     expect(seen).toEqual([0, 1, 2]);
   }, 60_000);
 
+  it('works from a Blob as in the browser (same rows as from the path)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const blob = new Blob([readFileSync(aimd())]);
+    const viaBlob: number[][] = [], viaPath: number[][] = [];
+    const req = { species: new Array<string>(120).fill('Cu'), centres: new Int32Array([5, 6]), params: p };
+    await soapTrajectoryOnPool(pool, [blob], [0, 2], req, (_k, rows) => { viaBlob.push(Array.from(rows)); });
+    await soapTrajectoryOnPool(pool, [aimd()], [0, 2], req, (_k, rows) => { viaPath.push(Array.from(rows)); });
+    expect(viaBlob).toEqual(viaPath);
+    expect(viaBlob.length).toBe(2);
+  }, 60_000);
+
   it('a malformed file comes back as the FormatError of the reader (file and line kept)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'soaplens-pool-'));
     try {
