@@ -63,3 +63,28 @@ describe('compute pool size', () => {
     expect(computePoolSize(1000)).toBe(MAX_COMPUTE_WORKERS);
   });
 });
+
+describe('SOAP of the loaded trajectory', () => {
+  it('leaves virtual sites out of the species and the centres', async () => {
+    const { soapCentres, soapParamsFor } = await import('../../src/app/compute/compute-actions.ts');
+    const species = ['O', 'H', 'H', 'virtual', 'O'];
+    expect(soapParamsFor(CU211_PRESET, species, true).species).toEqual(['O', 'H']);
+    expect(Array.from(soapCentres(species)!)).toEqual([0, 1, 2, 4]);
+    expect(soapCentres(['Au', 'Au'])).toBeNull();
+  });
+});
+
+describe('SOAP summary', () => {
+  it('timeSOAP and distance to the frame mean per centre; other atoms NaN (grey)', async () => {
+    const { createSoapSummary, soapLayers } = await import('../../src/app/compute/layers.ts');
+    const b = createSoapSummary(3, 2, Int32Array.from([0, 2]));
+    b.push(0, [1, 0, 0, 1], 2);
+    b.push(1, [0, 1, 0, 1], 2);
+    expect(() => b.push(5, [0, 1, 0, 1], 2)).toThrow(RangeError);
+    const [ts, sp] = soapLayers(b.result());
+    expect(Array.from(ts.frames)).toEqual([1]);
+    expect(Array.from(ts.values)).toEqual([Math.fround(Math.SQRT2), Number.NaN, 0]);
+    expect(Array.from(sp.frames)).toEqual([0, 1]);
+    expect(Array.from(sp.values)).toEqual([Math.fround(Math.SQRT1_2), Number.NaN, Math.fround(Math.SQRT1_2), 0, Number.NaN, 0]);
+  });
+});

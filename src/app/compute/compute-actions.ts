@@ -96,14 +96,25 @@ export async function computeLens(store: StoreApi<AppState>, svc: ComputeService
   }
 }
 
-/** Distinct species of a trajectory in first-seen order. */
+/** Massless sites (TIP4P's M) carry no density and are no SOAP centres. */
+const VIRTUAL = 'virtual';
+
+/** Distinct species of a trajectory in first-seen order, without virtual sites. */
 function distinctSpecies(species: readonly string[]): string[] {
-  return [...new Set(species)];
+  return [...new Set(species)].filter((s) => s !== VIRTUAL);
 }
 
 /** SOAP parameters for the loaded trajectory: the recipe's radial/angular settings, filled and normalised, every species present. */
 export function soapParamsFor(recipe: Recipe, species: readonly string[], periodic: boolean): SoapParams {
   return { ...recipe.soap, species: distinctSpecies(species), layout: 'filled', periodic };
+}
+
+/** SOAP centres: every atom but virtual sites (null when there are none). */
+export function soapCentres(species: readonly string[]): Int32Array | null {
+  if (!species.includes(VIRTUAL)) return null;
+  const out: number[] = [];
+  species.forEach((s, i) => { if (s !== VIRTUAL) out.push(i); });
+  return Int32Array.from(out);
 }
 
 /**
@@ -142,14 +153,15 @@ export async function computeSoap(store: StoreApi<AppState>, svc: ComputeService
     const f0 = await traj.readFrame(0);
     const periodic = f0.cell !== null && traj.pbc.some(Boolean);
     const params = soapParamsFor(recipe, traj.species, periodic);
-    const summary = createSoapSummary(t.nAtoms, t.nFrames, null);
+    const centres = soapCentres(traj.species);
+    const summary = createSoapSummary(t.nAtoms, t.nFrames, centres);
     async function* frames(): AsyncGenerator<SoapFrameInput> {
       for (let i = 0; i < traj.nFrames; i++) {
         const f = i === 0 ? f0 : await traj.readFrame(i);
         yield { positions: f.positions.slice(), cell: f.cell ? f.cell.slice() : null, pbc: [traj.pbc[0], traj.pbc[1], traj.pbc[2]] };
       }
     }
-    await soapOnPool(svc.pool() as unknown as Pool<SoapJobs>, frames(), { species: traj.species, centres: null, params },
+    await soapOnPool(svc.pool() as unknown as Pool<SoapJobs>, frames(), { species: traj.species, centres, params, ignoreUnknownSpecies: centres !== null },
       (k, rows, width) => summary.push(k, rows, width),
       { signal: ac.signal, total: t.nFrames, onProgress: (p) => store.getState().updateJob(id, p) });
     if (!current(store, version)) return false;

@@ -81,7 +81,8 @@ export function createSoapSummary(nAtoms: number, nFrames: number, centres: Int3
         spread[base + a] = Math.sqrt(s);
         if (prev) tsoap[base + a] = Math.sqrt(d);
       }
-      prev = Float64Array.from(rows);
+      if (!prev || prev.length !== rows.length) prev = new Float64Array(rows.length);
+      prev.set(rows);
     },
     result: () => ({ nAtoms, nFrames: expected, tsoap: tsoap.subarray(0, expected * nAtoms), spread: spread.subarray(0, expected * nAtoms), centres }),
   };
