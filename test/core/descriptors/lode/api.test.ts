@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeLode, planLode, type LodeParams } from '../../../../src/core/descriptors/lode/lode.ts';
+import { computeLode, createLodeScratch, lodeFrame, planLode, speciesChannels, type LodeParams } from '../../../../src/core/descriptors/lode/lode.ts';
 
 const BASE: LodeParams = { exponent: 1, smearing: 1, cutoff: 2, maxRadial: 2, maxAngular: 1, species: [1, 8] };
 const POS = Float64Array.from([0, 0, 0, 0.96, 0, 0, -0.24, 0.93, 0]);
@@ -54,5 +54,24 @@ describe('LODE k-space budget', () => {
     const cell = Float64Array.from([100, 0, 0, 0, 100, 0, 0, 0, 100]);
     expect(() => computeLode(POS, Z, cell, [true, true, true], { ...BASE, smearing: 0.3, maxRadial: 6, maxAngular: 4 }))
       .toThrow(/larger smearing or a smaller kCutoff/);
+  });
+});
+
+describe('LODE atoms of species outside the channels', () => {
+  it('are left out of the potential (open and periodic), as if absent', () => {
+    // water plus one extra "virtual site" atom (Z = 0, not a channel) between the hydrogens
+    const withVs = Float64Array.from([...POS, 0.2, 0.3, 0]);
+    const zVs = [...Z, 0];
+    const cell = Float64Array.from([9, 0, 0, 0, 9.5, 0, 1, 0, 10]);
+    for (const [c, pbc] of [[null, [false, false, false]], [cell, [true, true, true]]] as const) {
+      const plan = planLode(BASE);
+      const centres = Int32Array.from([0, 1, 2]);
+      const a = new Float64Array(3 * plan.width), b = new Float64Array(3 * plan.width);
+      lodeFrame(plan, { positions: POS, cell: c, pbc, speciesIndex: speciesChannels(plan, Z) }, centres, a, 0, createLodeScratch(plan));
+      const idx = speciesChannels(plan, zVs, true);
+      expect(idx[3]).toBe(-1);
+      lodeFrame(plan, { positions: withVs, cell: c, pbc, speciesIndex: idx }, centres, b, 0, createLodeScratch(plan));
+      for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(1e-13 * Math.max(1, Math.abs(a[i])));
+    }
   });
 });
