@@ -5,6 +5,7 @@
  * splitFrames, runs the ranges on the pool and merges them with mergeLensChunks (lensOnPool).
  * Results are transferred, never copied; failures come back as data (comlink drops error fields).
  */
+import { sourcesKey } from './source-key.ts';
 import { transfer } from 'comlink';
 import {
   computeLensChunk, mergeLensChunks, splitFrames, universeMask, type FrameSource, type LensChunk, type LensResult, type LensSelection,
@@ -70,8 +71,7 @@ export interface LensJobDeps {
 export function createLensJobs(deps: LensJobDeps): LensJobs {
   const running = new Map<number, AbortController>();
   // One opened trajectory is kept: consecutive chunks of the same file skip re-indexing it.
-  let cached: { key: (Blob | string)[]; traj: FrameSource } | null = null;
-  const sameKey = (a: (Blob | string)[], b: (Blob | string)[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+  let cached: { key: string; traj: FrameSource } | null = null;
   let soapCache: { key: string; plan: SoapPlan; scratch: SoapScratch } | null = null;
   let lensScratch: LensScratch | null = null;
   const nl = createNeighbourList();
@@ -123,10 +123,11 @@ export function createLensJobs(deps: LensJobDeps): LensJobs {
       try {
         const o: RunOptions = { signal: ac.signal, onProgress };
         let traj: FrameSource;
-        if (cached && sameKey(cached.key, req.sources)) traj = cached.traj;
+        const key = sourcesKey(req.sources);
+        if (cached && cached.key === key) traj = cached.traj;
         else {
           traj = await deps.open(req.sources, { signal: ac.signal });
-          cached = { key: [...req.sources], traj };
+          cached = { key, traj };
         }
         const chunk = await computeLensChunk(traj, req.first, req.count, req.params, o);
         return transfer({ ok: true as const, chunk },

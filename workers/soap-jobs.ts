@@ -6,6 +6,7 @@
  * the worker computes its rows and transfers them back. Plans and scratch are cached per worker
  * (one plan per parameter set). Failures come back as data (comlink drops custom error fields).
  */
+import { sourcesKey } from './source-key.ts';
 import { transfer, type Remote } from 'comlink';
 import { buildNeighbourList, createNeighbourList, type NeighbourList } from '../src/core/geometry/neighbours.ts';
 import {
@@ -70,10 +71,6 @@ export function createSoapJobs(deps?: SoapJobDeps): SoapJobs {
   let cache: { key: string; plan: SoapPlan; scratch: SoapScratch } | null = null;
   // One opened trajectory is kept: consecutive frames of the same files skip re-indexing them.
   let opened: { key: string; traj: Awaited<ReturnType<SoapJobDeps['open']>> } | null = null;
-  // Blobs arrive as new objects with every message (structured clone), so they are keyed by what
-  // identifies a dropped File: name, size, modification time and type; paths by themselves.
-  const keyOf = (sources: (Blob | string)[]) => JSON.stringify(sources.map((x) => (typeof x === 'string' ? x
-    : [(x as { name?: string }).name ?? '', x.size, (x as { lastModified?: number }).lastModified ?? 0, x.type])));
   const nl: NeighbourList = createNeighbourList();
   const yieldToEvents = () => new Promise<void>((r) => setTimeout(r, 0));
 
@@ -119,7 +116,7 @@ export function createSoapJobs(deps?: SoapJobDeps): SoapJobs {
     soapFrame: (job, req) => guarded(job, (ac) => rows(ac, req.frame, req)),
     soapSourceFrame: (job, req) => guarded(job, async (ac) => {
       if (!deps) throw new Error('this worker cannot open files (no deps given to createSoapJobs)');
-      const key = keyOf(req.sources);
+      const key = sourcesKey(req.sources);
       if (!opened || opened.key !== key) opened = { key, traj: await deps.open(req.sources, { signal: ac.signal }) };
       const traj = opened.traj;
       if (!(Number.isInteger(req.frame) && req.frame >= 0 && req.frame < traj.nFrames)) {
