@@ -179,6 +179,8 @@ export interface RunState {
   error: string | null;
   /** Stages finished in this run, in order, with their wall time. */
   done: StageTiming[];
+  /** The last run was cancelled (results, if any, are from an earlier run). */
+  cancelled: boolean;
 }
 
 export interface AnalysisSlice {
@@ -199,7 +201,7 @@ export interface AnalysisSlice {
   setLensSeries(l: LensSeries | null): void;
 }
 
-export const IDLE_RUN: RunState = { stage: null, progress: null, running: false, error: null, done: [] };
+export const IDLE_RUN: RunState = { stage: null, progress: null, running: false, error: null, done: [], cancelled: false };
 
 export type AppState = TrajectorySlice & PlaybackSlice & SelectionSlice & ColouringSlice & JobsSlice & ErrorsSlice & LayoutSlice & AnalysisSlice;
 type Slice<T> = StateCreator<AppState, [], [], T>;

@@ -214,7 +214,7 @@ describe('runPipeline', () => {
     cancelPipeline(store);
     expect(await p).toBe(false);
     expect(st().results).toBe(old);
-    expect(st().run).toMatchObject({ running: false, error: null });
+    expect(st().run).toMatchObject({ running: false, error: null, cancelled: true });
     expect(st().errors).toEqual([]);
 
     const failing: RecipeRunner = async () => { throw new RangeError('selection: no atom selected'); };

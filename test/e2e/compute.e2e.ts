@@ -167,8 +167,10 @@ it('runs a small recipe on the pool: stages, figures equal the runner in Node; c
   await dropText(p, 'au309_cut.xyz', text);
   const params = panel(p, 'parameters');
   await params.getByTestId('recipe-input').setInputFiles({ name: 'small.recipe.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(SMALL)) });
-  await expect(params.getByLabel('Name').inputValue()).resolves.toBe(SMALL.name);
-  await expect(params.getByLabel('n_max').inputValue()).resolves.toBe('4');
+  // the file is read asynchronously: wait for the form to show it
+  await expect.poll(() => params.getByLabel('Name').inputValue()).toBe(SMALL.name);
+  await params.locator('summary', { hasText: 'SOAP' }).first().click();
+  await expect.poll(() => params.getByLabel('n_max').inputValue()).toBe('4');
   await params.getByRole('button', { name: 'Run', exact: true }).click();
   await params.getByTestId('run-figures').waitFor({ timeout: 120_000 });
   await shot(p, 'parameters', 'parameters-after-run');
@@ -188,7 +190,6 @@ it('runs a small recipe on the pool: stages, figures equal the runner in Node; c
   await expect(panel(p, 'colour').getByLabel('Colour by').inputValue()).resolves.toBe('layer:cluster');
 
   // a second, heavier run (more SOAP channels) cancelled while it runs: the first run's figures stay
-  await params.locator('summary', { hasText: 'SOAP' }).first().click();
   await params.getByLabel('n_max').fill('8');
   await params.getByLabel('l_max').fill('8');
   await params.getByRole('button', { name: 'Run', exact: true }).click();
@@ -196,6 +197,7 @@ it('runs a small recipe on the pool: stages, figures equal the runner in Node; c
   await params.getByRole('button', { name: 'Run', exact: true }).waitFor();
   // it stopped part way: fewer stages finished than a whole run has
   expect(await params.locator('[data-testid="run-stages"] li.done').count()).toBeLessThan(ref.timings.length);
+  await expect(params.getByTestId('run-cancelled').textContent()).resolves.toMatch(/previous run/);
   expect(Number(await params.getByTestId('fig-clusters').textContent())).toBe(clusters);
   expect(Number(await params.getByTestId('fig-components').textContent())).toBe(components);
   expect(await params.getByTestId('run-error').count()).toBe(0);

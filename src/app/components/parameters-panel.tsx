@@ -261,6 +261,7 @@ export function ParametersPanel() {
   const t = useApp((s) => s.trajectory);
   const recipe = useApp((s) => s.recipe);
   const run = useApp((s) => s.run);
+  const hasResults = useApp((s) => s.results !== null);
   const setRecipe = useApp((s) => s.setRecipe);
   const [maxFrames, setMaxFrames] = useState('');
   // remount the form when the recipe is replaced wholesale (preset, load), so inputs show it
@@ -305,6 +306,9 @@ export function ParametersPanel() {
       </div>
       {!t && <p className="muted">Load a trajectory to run the analysis.</p>}
       {run.error && !run.running && <p className="invalid" data-testid="run-error">Last run failed: {run.error}</p>}
+      {run.cancelled && !run.running && (
+        <p className="muted" data-testid="run-cancelled">Run cancelled{hasResults ? '; the figures below are from the previous run.' : '.'}</p>
+      )}
       <StageList />
       <Figures />
     </div>

@@ -203,7 +203,7 @@ export async function runPipeline(store: StoreApi<AppState>, svc: ComputeService
   const ac = new AbortController();
   runControllers.set(store, ac);
   const s0 = store.getState();
-  s0.setRun({ running: true, stage: null, progress: null, error: null, done: [] });
+  s0.setRun({ running: true, stage: null, progress: null, error: null, done: [], cancelled: false });
   const jobId = s0.startJob(`Pipeline: ${recipe.name}`, () => ac.abort());
   try {
     validateRecipe(recipe);
@@ -229,7 +229,7 @@ export async function runPipeline(store: StoreApi<AppState>, svc: ComputeService
     return true;
   } catch (e) {
     const cancelled = isCancel(e, ac.signal);
-    store.getState().setRun({ running: false, stage: null, progress: null,
+    store.getState().setRun({ running: false, stage: null, progress: null, cancelled,
       error: cancelled ? null : e instanceof Error ? e.message : String(e) });
     if (!cancelled && current(store, version)) store.getState().pushError(e, `Pipeline "${recipe.name}" failed on ${t.name}`);
     return false;
