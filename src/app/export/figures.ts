@@ -47,15 +47,18 @@ export interface MapFigureData {
 }
 
 export const MAP_MARGIN = { left: 60, right: 16, top: 16, bottom: 44 };
+/** Pixels of the embedded point image per SVG unit. */
+export const MAP_RASTER_SCALE = 2;
 
 export function mapFigure(d: MapFigureData, name = 'pca-map', width = 640, height = 560): Figure {
   const f: Frame2d = { left: MAP_MARGIN.left, top: MAP_MARGIN.top, width: width - MAP_MARGIN.left - MAP_MARGIN.right, height: height - MAP_MARGIN.top - MAP_MARGIN.bottom };
   return {
     name, width, height,
     svg: () => {
-      const w = Math.max(1, Math.round(f.width)), h = Math.max(1, Math.round(f.height));
+      // the point layer at MAP_RASTER_SCALE pixels per unit, so PNG exports at 2x stay sharp
+      const w = Math.max(1, Math.round(f.width * MAP_RASTER_SCALE)), h = Math.max(1, Math.round(f.height * MAP_RASTER_SCALE));
       const rgba = new Uint8ClampedArray(w * h * 4);
-      rasterisePoints(rgba, w, h, d.points, d.colours, d.domain, 1);
+      rasterisePoints(rgba, w, h, d.points, d.colours, d.domain, d.points.n < 50_000 ? 2 * MAP_RASTER_SCALE : MAP_RASTER_SCALE);
       const png = encodePng(rgba, w, h);
       const body: string[] = [
         el('defs', {}, el('clipPath', { id: 'plot' }, el('rect', { x: f.left, y: f.top, width: f.width, height: f.height }))),
@@ -179,7 +182,8 @@ export function dendrogramFigure(d: DendrogramFigureData, name = 'dendrogram', w
       body.push(text(g.left + g.width / 2, y0 + 32, 'correlation distance', { 'text-anchor': 'middle', fill: '#000000' }));
       const xc = cutToPixel(g, d.cut);
       body.push(el('line', { x1: xc, y1: g.top - 6, x2: xc, y2: y0, stroke: '#d62728', 'stroke-width': 1.5, 'stroke-dasharray': '5 3', class: 'cut' }));
-      body.push(text(xc + 4, g.top + 4, `cut ${d.cut.toFixed(3)} \u2192 ${d.nMacro} macro`, { fill: '#d62728', class: 'cut-label' }));
+      const right = xc > g.left + g.width * 0.6; // label on the side with room
+      body.push(text(right ? xc - 4 : xc + 4, g.top + 4, `cut ${d.cut.toFixed(3)} \u2192 ${d.nMacro} macro`, { fill: '#d62728', class: 'cut-label', 'text-anchor': right ? 'end' : 'start' }));
       if (g.excluded.length) body.push(text(g.left, height - 4, `no transition statistics: ${g.excluded.map((m) => d.labels[m] ?? m).join(', ')}`, { fill: '#555555', 'font-size': 10 }));
       return svgDocument(width, height, body, name);
     },

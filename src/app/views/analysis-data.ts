@@ -28,8 +28,24 @@ export function pointsOf(r: Results, cx: number, cy: number): MapPoints {
   if (!m) { m = new Map(); pointsCache.set(r, m); }
   const key = `${cx},${cy}`;
   let p = m.get(key);
-  if (!p) { p = mapPoints(r.scores, r.scoreDim, Math.min(cx, r.scoreDim - 1), Math.min(cy, r.scoreDim - 1)); m.set(key, p); }
+  if (!p) {
+    if (r.scoreDim === 1) {
+      // one component: plot it against LENS (a PCA run with LENS) or against the analysed frame
+      const n = r.nAtoms * r.nFrames;
+      const x = Float32Array.from(r.scores.subarray(0, n));
+      const lens = r.pca && r.lens ? r.lens : null;
+      const y = lens ? Float32Array.from(lens) : Float32Array.from({ length: n }, (_, i) => Math.floor(i / r.nAtoms));
+      p = { x, y, n };
+    } else p = mapPoints(r.scores, r.scoreDim, Math.min(cx, r.scoreDim - 1), Math.min(cy, r.scoreDim - 1));
+    m.set(key, p);
+  }
   return p;
+}
+
+/** Names of the map's two axes. */
+export function axisNames(r: Results, cx: number, cy: number): [string, string] {
+  if (r.scoreDim === 1) return [componentName(r, 0), r.pca && r.lens ? 'LENS' : 'analysed frame'];
+  return [componentName(r, Math.min(cx, r.scoreDim - 1)), componentName(r, Math.min(cy, r.scoreDim - 1))];
 }
 
 export function indexOf(p: MapPoints): KDBush {
@@ -107,7 +123,7 @@ export function mapFigureOf(s: ViewsState, width = 640, height = 560, domain?: D
     .map((t) => ({ label: `atom ${t.atom}`, path: tracePath(p, r.nAtoms, r.nFrames, t.a) }));
   return mapFigure({
     points: p, colours: coloursOf(r, macro, s.mapColour), domain: domain ?? domainOf(p),
-    xLabel: componentName(r, Math.min(cx, r.scoreDim - 1)), yLabel: componentName(r, Math.min(cy, r.scoreDim - 1)),
+    xLabel: axisNames(r, cx, cy)[0], yLabel: axisNames(r, cx, cy)[1],
     contours: s.showContours ? contoursOf(p) : undefined, traces,
   }, 'pca-map', width, height);
 }

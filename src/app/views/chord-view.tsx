@@ -13,7 +13,7 @@ export function ChordView() {
   const ordering = useViews((s) => s.chordOrdering);
   const threshold = useViews((s) => s.chordThreshold);
   const bodyRef = useRef<HTMLDivElement | null>(null);
-  const size = useSize(bodyRef);
+  const [sizeRef, size] = useSize();
   const [tip, setTip] = useState<{ x: number; y: number; text: string } | null>(null);
   const w = Math.max(200, size.width), h = Math.max(200, size.height);
   // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -43,7 +43,7 @@ export function ChordView() {
           <input type="number" min={0} max={1} step={0.0001} value={threshold} onChange={(e) => st.setChordThreshold(Number(e.target.value))} aria-label="Chord threshold" /></label>
         <ExportButtons name={fig.name} make={() => chordFigureOf(viewsStore.getState())} />
       </div>
-      <div className="aview-body" ref={bodyRef} onPointerMove={onMove} onPointerLeave={() => setTip(null)}>
+      <div className="aview-body" ref={(e) => { bodyRef.current = e; sizeRef(e); }} onPointerMove={onMove} onPointerLeave={() => setTip(null)}>
         <SvgHost svg={fig.svg()} data-testid="chord-svg" />
         {tip && <div className="aview-tip" style={{ left: tip.x + 12, top: tip.y + 12 }}>{tip.text}</div>}
       </div>

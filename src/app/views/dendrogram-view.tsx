@@ -11,7 +11,7 @@ export function DendrogramView() {
   const macro = useViews((s) => currentMacro(s));
   const overridden = useViews((s) => s.macroOverride !== null);
   const bodyRef = useRef<HTMLDivElement | null>(null);
-  const size = useSize(bodyRef);
+  const [sizeRef, size] = useSize();
   const [dragging, setDragging] = useState(false);
   const w = Math.max(200, size.width), h = Math.max(160, size.height);
   // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -31,7 +31,7 @@ export function DendrogramView() {
         <button type="button" className="secondary" disabled={!overridden} onClick={() => viewsStore.getState().setMacroCut(null)}>Run's cut</button>
         <ExportButtons name="dendrogram" make={() => dendrogramFigureOf(viewsStore.getState())?.figure ?? null} />
       </div>
-      <div className="aview-body" ref={bodyRef}>
+      <div className="aview-body" ref={(e) => { bodyRef.current = e; sizeRef(e); }}>
         <SvgHost svg={d.figure.svg()} data-testid="dendrogram-svg" />
         {g.links.length > 0 && (
           <div data-testid="dendrogram-cut" title="drag to move the cut"

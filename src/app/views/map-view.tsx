@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useViews, viewsStore } from './use-views.ts';
 import { currentMacro } from './views-slice.ts';
-import { coloursOf, componentName, domainOf, indexOf, mapFigureOf, pointsOf, rowsOfFrame, contoursOf } from './analysis-data.ts';
+import { axisNames, coloursOf, componentName, domainOf, indexOf, mapFigureOf, pointsOf, rowsOfFrame, contoursOf } from './analysis-data.ts';
 import { analysedAtomOf, labelStrip, nearestPoint, rasterisePoints, selectionCounts, selectLasso, selectRect, toData, toPixel, tracePath, traceSegmentColour, zoomDomain, panDomain, type Domain, type Frame2d, type MapColourMode } from './layout/map-layout.ts';
 import { cssColour, macroColour, microColour } from './layout/palettes.ts';
 import { Empty, ExportButtons, useSize } from './view-common.tsx';
@@ -62,10 +62,11 @@ export function MapView() {
   const traced = useViews((s) => s.traced);
   const frameIndex = useViews((s) => s.frameIndex);
   const namedSets = useViews((s) => s.namedSets);
+  const selected = useViews((s) => s.selected);
   const bodyRef = useRef<HTMLDivElement | null>(null);
   const pointsRef = useRef<HTMLCanvasElement | null>(null);
   const overlayRef = useRef<HTMLCanvasElement | null>(null);
-  const size = useSize(bodyRef);
+  const [sizeRef, size] = useSize();
   const [tool, setTool] = useState<Tool>('box');
   const [setName, setSetName] = useState('');
   const [tip, setTip] = useState<{ x: number; y: number; text: string } | null>(null);
@@ -87,7 +88,8 @@ export function MapView() {
     const ctx = c.getContext('2d');
     if (!ctx) return;
     const img = ctx.createImageData(w, h);
-    rasterisePoints(img.data, w, h, points, coloursOf(r, macro, mode), domain, dpr > 1.5 ? 2 : 1);
+    // sparse maps get 2-pixel points so they stay visible; dense ones single pixels
+    rasterisePoints(img.data, w, h, points, coloursOf(r, macro, mode), domain, (points.n < 50_000 ? 2 : 1) * (dpr > 1.5 ? 2 : 1));
     ctx.putImageData(img, 0, 0);
     if (contoursOn) {
       ctx.save();
@@ -238,6 +240,10 @@ export function MapView() {
     setDomain(zoomDomain(domain, e.deltaY > 0 ? 1.15 : 1 / 1.15, x, y));
   };
   const counts = brush ? selectionCounts(brush, r.nAtoms, r.nFrames) : null;
+  // points of the current frame in the brush, and atoms the 3D view shows highlighted (store mask)
+  let inFrame = 0, highlighted = 0;
+  if (brush) for (const row of rowsOfFrame(r, frameIndex)) inFrame += brush[row];
+  if (selected) for (let i = 0; i < selected.length; i++) highlighted += selected[i];
   const st = () => viewsStore.getState();
   const dims = Array.from({ length: r.scoreDim }, (_, c) => c);
   return (
@@ -250,11 +256,14 @@ export function MapView() {
           </select>
         </label>
         <label>x<select value={axes[0]} aria-label="Map x component" onChange={(e) => st().setMapAxes(Number(e.target.value), axes[1])}>{dims.map((c) => <option key={c} value={c}>{componentName(r, c)}</option>)}</select></label>
-        <label>y<select value={axes[1]} aria-label="Map y component" onChange={(e) => st().setMapAxes(axes[0], Number(e.target.value))}>{dims.map((c) => <option key={c} value={c}>{componentName(r, c)}</option>)}</select></label>
+        {r.scoreDim > 1
+          ? <label>y<select value={axes[1]} aria-label="Map y component" onChange={(e) => st().setMapAxes(axes[0], Number(e.target.value))}>{dims.map((c) => <option key={c} value={c}>{componentName(r, c)}</option>)}</select></label>
+          : <label>y {axisNames(r, 0, 0)[1]}</label>}
         <label><input type="checkbox" checked={contoursOn} onChange={(e) => st().setShowContours(e.target.checked)} />contours</label>
         <label>brush<select value={tool} onChange={(e) => setTool(e.target.value as Tool)} aria-label="Brush tool"><option value="box">rectangle</option><option value="lasso">lasso</option></select></label>
         <button type="button" className="secondary" onClick={() => setDomain(domainOf(points))}>Reset zoom</button>
         <span className="counts" data-testid="brush-counts">{counts ? `${counts.points} points · ${counts.atoms} atoms · ${counts.frames} frames` : 'drag to brush, shift-drag to pan, wheel to zoom'}{brushMs !== null ? ` (${brushMs.toFixed(0)} ms)` : ''}</span>
+        {brush && <span className="counts">this frame: <b data-testid="frame-points">{inFrame}</b> points, <b data-testid="highlighted-atoms">{highlighted}</b> atoms highlighted in 3D</span>}
         <button type="button" className="secondary" disabled={!brush} onClick={() => st().invertBrush()}>Invert</button>
         <button type="button" className="secondary" disabled={!brush} onClick={() => st().setBrush(null)}>Clear</button>
         <input type="text" placeholder="set name" value={setName} onChange={(e) => setSetName(e.target.value)} aria-label="Set name" />
@@ -266,12 +275,12 @@ export function MapView() {
         )}
         <ExportButtons name="pca-map" make={() => mapFigureOf(viewsStore.getState(), 640, 560, domain ?? undefined)} />
       </div>
-      <div className="aview-body" ref={bodyRef}>
+      <div className="aview-body" ref={(e) => { bodyRef.current = e; sizeRef(e); }}>
         <canvas ref={pointsRef} data-testid="map-points" style={{ background: "#ffffff" }} />
         <canvas ref={overlayRef} className="overlay" data-testid="map-overlay" style={{ cursor: 'crosshair', touchAction: 'none' }}
           onPointerDown={onDown} onPointerMove={onMove} onPointerUp={onUp} onPointerLeave={() => setTip(null)} onWheel={onWheel}
           onContextMenu={(e) => e.preventDefault()} />
-        <span style={{ position: 'absolute', right: 6, bottom: 4, color: '#555', pointerEvents: 'none' }}>{componentName(r, axes[0])} → · {componentName(r, axes[1])} ↑</span>
+        <span style={{ position: 'absolute', right: 6, bottom: 4, color: '#555', pointerEvents: 'none' }}>{axisNames(r, axes[0], axes[1])[0]} → · {axisNames(r, axes[0], axes[1])[1]} ↑</span>
         {tip && <div className="aview-tip" style={{ left: tip.x + 12, top: tip.y + 12 }}>{tip.text}</div>}
       </div>
       {traced.length > 0 && (

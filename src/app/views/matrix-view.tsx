@@ -11,7 +11,7 @@ export function MatrixView() {
   const level = useViews((s) => s.heatmapLevel);
   const hide = useViews((s) => s.hideDiagonal);
   const bodyRef = useRef<HTMLDivElement | null>(null);
-  const size = useSize(bodyRef);
+  const [sizeRef, size] = useSize();
   const [tip, setTip] = useState<{ x: number; y: number; text: string } | null>(null);
   const w = Math.max(200, size.width), h = Math.max(200, size.height);
   // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -39,7 +39,7 @@ export function MatrixView() {
         <label><input type="checkbox" checked={hide} onChange={(e) => st.setHideDiagonal(e.target.checked)} />hide diagonal</label>
         <ExportButtons name={fig.name} make={() => heatmapFigureOf(viewsStore.getState())} />
       </div>
-      <div className="aview-body" ref={bodyRef} onPointerMove={onMove} onPointerLeave={() => setTip(null)}>
+      <div className="aview-body" ref={(e) => { bodyRef.current = e; sizeRef(e); }} onPointerMove={onMove} onPointerLeave={() => setTip(null)}>
         <SvgHost svg={fig.svg()} data-testid="matrix-svg" />
         {tip && <div className="aview-tip" style={{ left: tip.x + 12, top: tip.y + 12 }}>{tip.text}</div>}
       </div>

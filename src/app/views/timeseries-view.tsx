@@ -16,7 +16,7 @@ export function TimeseriesView() {
   const bodyRef = useRef<HTMLDivElement | null>(null);
   const baseRef = useRef<HTMLCanvasElement | null>(null);
   const topRef = useRef<HTMLCanvasElement | null>(null);
-  const size = useSize(bodyRef);
+  const [sizeRef, size] = useSize();
   const values = useMemo(() => (!r ? null : r.lens ?? Float64Array.from({ length: r.nAtoms * r.nFrames }, (_, i) => r.scores[i * r.scoreDim])), [r]);
   const range = useMemo(() => (values ? valueRange(values) : [0, 1] as [number, number]), [values]);
   const hist = useMemo(() => (values ? histogram(values, Math.min(200, doaneBinCount(values))) : null), [values]);
@@ -90,7 +90,7 @@ export function TimeseriesView() {
         <span className="counts">{r.lens ? 'LENS' : 'score 1'} of {r.nAtoms} atoms over {r.nFrames} frames; click to move the time cursor</span>
         <ExportButtons name="lens-time-series" make={() => timeseriesFigureOf(viewsStore.getState())} />
       </div>
-      <div className="aview-body" ref={bodyRef}>
+      <div className="aview-body" ref={(e) => { bodyRef.current = e; sizeRef(e); }}>
         <canvas ref={baseRef} />
         <canvas ref={topRef} className="overlay" onClick={onClick} data-testid="timeseries-canvas" />
       </div>

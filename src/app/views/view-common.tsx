@@ -4,19 +4,22 @@ import type { Figure } from '../export/svg.ts';
 import { appStore } from '../store.ts';
 import './views.css';
 
-/** Size (CSS px) of an element, following resizes. */
-export function useSize(ref: RefObject<HTMLElement | null>): { width: number; height: number } {
+/**
+ * Size (CSS px) of an element, following resizes. Returns a callback ref (the element may mount
+ * after the view's first render, e.g. once results arrive) and the size.
+ */
+export function useSize(): [(el: HTMLElement | null) => void, { width: number; height: number }] {
+  const [el, setEl] = useState<HTMLElement | null>(null);
   const [size, setSize] = useState({ width: 0, height: 0 });
   useEffect(() => {
-    const el = ref.current;
     if (!el) return;
     const update = () => setSize((s) => (s.width === el.clientWidth && s.height === el.clientHeight ? s : { width: el.clientWidth, height: el.clientHeight }));
     update();
     const ro = new ResizeObserver(update);
     ro.observe(el);
     return () => ro.disconnect();
-  }, [ref]);
-  return size;
+  }, [el]);
+  return [setEl, size];
 }
 
 /** SVG / PNG export buttons for a view; `make` renders the figure from data at export time. */

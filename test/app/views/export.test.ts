@@ -67,8 +67,9 @@ describe('figure SVG export (well-formed, expected elements)', () => {
     expect(x.counts.line).toBeGreaterThanOrEqual(478); // 479 frames -> 478 trace segments (+ axis ticks)
     const img = x.attrs.find((a) => a.tag === 'image')!;
     const png = Buffer.from(img.attrs.href.replace('data:image/png;base64,', ''), 'base64');
-    expect(png.readUInt32BE(16)).toBe(400 - 60 - 16);
-    expect(png.readUInt32BE(20)).toBe(300 - 16 - 44);
+    // plot area (figure minus MAP_MARGIN) at MAP_RASTER_SCALE = 2 pixels per unit
+    expect(png.readUInt32BE(16)).toBe(2 * (400 - 60 - 16));
+    expect(png.readUInt32BE(20)).toBe(2 * (300 - 16 - 44));
     s().clearTraces();
     s().setShowContours(false);
   });
