@@ -1,30 +1,5 @@
-/** Node-only ByteSource over a file on disk: positional reads, nothing loaded up front. */
-import { open } from 'node:fs/promises';
-import { basename } from 'node:path';
-import type { ByteSource } from '../core/io/source.ts';
-
 /**
- * Opens `path` for positional reads. The file handle stays open for the life of the process
- * (a CLI run); `close()` is offered for long-lived callers such as worker threads.
+ * Node-only ByteSource over a file on disk: positional reads, nothing loaded up front. The CLI and
+ * the worker threads share one implementation (workers/node-file-source.ts).
  */
-export async function fileSource(path: string): Promise<ByteSource & { close(): Promise<void> }> {
-  const fh = await open(path, 'r');
-  const size = (await fh.stat()).size;
-  return {
-    name: basename(path),
-    size,
-    async read(start: number, end: number): Promise<Uint8Array> {
-      const s = Math.max(0, Math.min(size, Math.floor(start)));
-      const e = Math.max(s, Math.min(size, Math.floor(end)));
-      const out = new Uint8Array(e - s);
-      let done = 0;
-      while (done < out.length) {
-        const { bytesRead } = await fh.read(out, done, out.length - done, s + done);
-        if (bytesRead === 0) break;
-        done += bytesRead;
-      }
-      return done === out.length ? out : out.subarray(0, done);
-    },
-    close: () => fh.close(),
-  };
-}
+export { nodeFileSource as fileSource } from '../../workers/node-file-source.ts';

@@ -6,10 +6,11 @@
  * Streams LODE(p) rows (lode.md) of every selected frame into a NumPy .npy of shape
  * (frames, centres, features): the header first, then one block per frame.
  */
+import { npyHeader } from '../../core/io/npy.ts';
 import { open } from 'node:fs/promises';
 import { createLodeScratch, lodeFrame, planLode, speciesChannels, type LodeOutput, type LodeParams } from '../../core/descriptors/lode/lode.ts';
 import { openTrajectory } from '../../core/io/index.ts';
-import { ELEMENTS } from '../../core/io/elements.ts';
+import { atomicNumber } from '../../core/descriptors/common/elements.ts';
 import { createNodePool, nodeParallelism } from '../../../workers/node-pool.ts';
 import { lodeOnPool, type LodeFrameData } from '../../../workers/lode-jobs.ts';
 import type { Trajectory } from '../../core/trajectory.ts';
@@ -93,23 +94,6 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-function atomicNumberOf(symbol: string): number {
-  const z = ELEMENTS.indexOf(symbol.trim());
-  return z > 0 ? z : -1;
-}
-
-function npyHeader(descr: '<f8' | '<f4', shape: readonly number[]): Uint8Array {
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  const total = 10 + header.length + 1;
-  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
-  const head = new TextEncoder().encode(header);
-  const out = new Uint8Array(10 + head.length);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
-  new DataView(out.buffer).setUint16(8, head.length, true);
-  out.set(head, 10);
-  return out;
-}
-
 async function* frameData(traj: Trajectory, frames: number[]): AsyncGenerator<LodeFrameData> {
   for (const i of frames) {
     const f = await traj.readFrame(i);
@@ -128,9 +112,9 @@ export async function run(argv: string[]): Promise<number> {
   const sources = await Promise.all(a.files.map((f) => fileSource(f)));
   try {
     const traj = await openTrajectory(sources);
-    const z = Int32Array.from(traj.species, atomicNumberOf);
+    const z = Int32Array.from(traj.species, (s) => atomicNumber(s) || -1);
     const chosen = a.species ? a.species.map((s) => {
-      const zz = atomicNumberOf(s);
+      const zz = atomicNumber(s) || -1;
       if (zz < 0) throw new RangeError(`--species: "${s}" is not an element symbol`);
       return zz;
     }) : [...new Set(Array.from(z).filter((v) => v > 0))];

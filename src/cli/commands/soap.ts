@@ -6,6 +6,7 @@
  * first, then one block per frame as the worker pool delivers frames in order, so memory stays
  * bounded by the frames in flight.
  */
+import { npyHeader } from '../../core/io/npy.ts';
 import { open } from 'node:fs/promises';
 import { computeSoap, createSoapScratch, planSoap, sortSpecies, type SoapParams } from '../../core/descriptors/soap/soap.ts';
 import { createNeighbourList } from '../../core/geometry/neighbours.ts';
@@ -124,19 +125,6 @@ export function parseFrameSlice(text: string, nFrames: number): number[] {
   const start = norm(int(parts[0], 0)), stop = norm(int(parts[1], nFrames));
   const out: number[] = [];
   for (let i = start; i < stop; i += step) out.push(i);
-  return out;
-}
-
-/** The .npy v1.0 header for a C-order array (same layout as core/io/npy.ts writeNpy). */
-function npyHeader(descr: '<f8' | '<f4', shape: readonly number[]): Uint8Array {
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  const total = 10 + header.length + 1;
-  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
-  const head = new TextEncoder().encode(header);
-  const out = new Uint8Array(10 + head.length);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
-  new DataView(out.buffer).setUint16(8, head.length, true);
-  out.set(head, 10);
   return out;
 }
 

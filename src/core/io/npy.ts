@@ -61,21 +61,32 @@ export function readNpy(bytes: Uint8Array, name = 'array.npy'): NpyArray {
   }
 }
 
-/** Encodes a typed array as .npy version 1.0 (C order). */
-export function writeNpy(data: Float64Array | Float32Array | Int32Array | Uint8Array, shape: readonly number[]): Uint8Array {
-  const count = shape.reduce((a, b) => a * b, 1);
-  if (count !== data.length) throw new RangeError(`shape ${shape.join('x')} needs ${count} values, got ${data.length}`);
-  const descr = data instanceof Float64Array ? '<f8' : data instanceof Float32Array ? '<f4' : data instanceof Int32Array ? '<i4' : '|u1';
+/**
+ * The .npy version 1.0 header (magic, length, dict padded to 64 bytes) for a C-order array; the data
+ * follows it. Exposed so writers can stream frames after it without holding the whole array.
+ */
+export function npyHeader(descr: '<f8' | '<f4' | '<i4' | '|u1', shape: readonly number[]): Uint8Array {
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   const total = 10 + header.length + 1;
   header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
   const head = new TextEncoder().encode(header);
-  const out = new Uint8Array(10 + head.length + data.byteLength);
+  const out = new Uint8Array(10 + head.length);
   out.set(MAGIC, 0);
   out[6] = 1; out[7] = 0;
   new DataView(out.buffer).setUint16(8, head.length, true);
   out.set(head, 10);
-  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + head.length);
+  return out;
+}
+
+/** Encodes a typed array as .npy version 1.0 (C order). */
+export function writeNpy(data: Float64Array | Float32Array | Int32Array | Uint8Array, shape: readonly number[]): Uint8Array {
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (count !== data.length) throw new RangeError(`shape ${shape.join('x')} needs ${count} values, got ${data.length}`);
+  const descr = data instanceof Float64Array ? '<f8' : data instanceof Float32Array ? '<f4' : data instanceof Int32Array ? '<i4' : '|u1';
+  const head = npyHeader(descr, shape);
+  const out = new Uint8Array(head.length + data.byteLength);
+  out.set(head, 0);
+  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), head.length);
   return out;
 }

@@ -1,8 +1,7 @@
-/** Chemical element symbols by atomic number (index = Z; index 0 unused). Species order in SOAP is by Z (soap.md §1). */
-const SYMBOLS = ('X H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se Br Kr ' +
-  'Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Pm Sm Eu Gd Tb Dy Ho Er Tm Yb Lu Hf Ta W Re ' +
-  'Os Ir Pt Au Hg Tl Pb Bi Po At Rn Fr Ra Ac Th Pa U Np Pu Am Cm Bk Cf Es Fm Md No Lr Rf Db Sg Bh Hs Mt Ds Rg Cn Nh Fl ' +
-  'Mc Lv Ts Og').split(' ');
+/** Atomic numbers of element symbols (the one table is io/elements.ts). Species order in SOAP is by Z (soap.md §1). */
+import { ELEMENTS } from '../../io/elements.ts';
+
+const SYMBOLS = ELEMENTS;
 
 const BY_SYMBOL = new Map(SYMBOLS.map((s, z) => [s.toLowerCase(), z]));
 
