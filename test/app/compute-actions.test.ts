@@ -62,6 +62,7 @@ describe('computeLens', () => {
     expect(st().jobs).toEqual([]);
     expect(st().errors).toEqual([]);
     expect(st().colourBy).toEqual({ kind: 'layer', id: 'lens' });
+    expect(st().frameIndex).toBe(1); // frame 0 has no LENS: the view moves to the first frame with values
     const layer = st().layers.lens;
     expect(layer.label).toBe('LENS');
     expect(Array.from(layer.frames)).toEqual([1, 2, 3, 4]); // frame 0 has no previous frame: grey
@@ -198,6 +199,7 @@ describe('runPipeline', () => {
     expect(st().results).toBe(res);
     expect(st().run).toMatchObject({ running: false, stage: null, error: null, done: [{ stage: 'lens', ms: 12 }] });
     expect(st().colourBy).toEqual({ kind: 'layer', id: 'cluster' });
+    expect(st().frameIndex).toBe(1); // first analysed frame
     expect(Array.from(st().layers.cluster.values.subarray(0, 3))).toEqual([0, 1, -1]);
     expect(st().layers.macro).toBeDefined();
     expect(st().jobs).toEqual([]);

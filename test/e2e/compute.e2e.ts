@@ -174,6 +174,7 @@ it('runs a small recipe on the pool: stages, figures equal the runner in Node; c
   await params.getByRole('button', { name: 'Run', exact: true }).click();
   await params.getByTestId('run-figures').waitFor({ timeout: 120_000 });
   await shot(p, 'parameters', 'parameters-after-run');
+  if (SHOTS) writeFileSync(`${SHOTS}/page-run.png`, await p.screenshot());
 
   const components = Number(await params.getByTestId('fig-components').textContent());
   const clusters = Number(await params.getByTestId('fig-clusters').textContent());

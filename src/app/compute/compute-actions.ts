@@ -66,6 +66,14 @@ function current(store: StoreApi<AppState>, version: number): boolean {
   return store.getState().trajectoryVersion === version;
 }
 
+/** Colours by layer `id` and, when the frame shown has no values in it, moves to its first frame. */
+function showLayer(store: StoreApi<AppState>, id: string): void {
+  const s = store.getState();
+  s.setColourBy({ kind: 'layer', id });
+  const frames = s.layers[id]?.frames;
+  if (frames && frames.length > 0 && !frames.includes(s.frameIndex)) s.setFrameIndex(frames[0]);
+}
+
 /**
  * LENS of every atom over the whole loaded trajectory on the pool (lensForFiles), then the 'lens'
  * colour layer (coloured by it at once) and the LENS series in the analysis slice. Resolves true
@@ -86,7 +94,7 @@ export async function computeLens(store: StoreApi<AppState>, svc: ComputeService
     const s = store.getState();
     s.addLayer(lensLayer(res, t.nAtoms, null));
     s.setLensSeries({ result: res, centres: null, cutoff: req.cutoff });
-    s.setColourBy({ kind: 'layer', id: 'lens' });
+    showLayer(store, 'lens');
     return true;
   } catch (e) {
     if (!isCancel(e, ac.signal) && current(store, version)) store.getState().pushError(e, `Could not compute LENS for ${t.name}`);
@@ -167,7 +175,7 @@ export async function computeSoap(store: StoreApi<AppState>, svc: ComputeService
     if (!current(store, version)) return false;
     const s = store.getState();
     for (const l of soapLayers(summary.result())) s.addLayer(l);
-    s.setColourBy({ kind: 'layer', id: t.nFrames > 1 ? 'timesoap' : 'soap-spread' });
+    showLayer(store, t.nFrames > 1 ? 'timesoap' : 'soap-spread');
     return true;
   } catch (e) {
     if (!isCancel(e, ac.signal) && current(store, version)) store.getState().pushError(e, `Could not compute SOAP for ${t.name}`);
@@ -224,7 +232,7 @@ export async function runPipeline(store: StoreApi<AppState>, svc: ComputeService
     const s = store.getState();
     s.setResults(res);
     for (const l of clusterLayers(res, t.nAtoms)) s.addLayer(l);
-    s.setColourBy({ kind: 'layer', id: 'cluster' });
+    showLayer(store, 'cluster');
     s.setRun({ running: false, stage: null, progress: null });
     return true;
   } catch (e) {

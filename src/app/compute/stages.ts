@@ -8,7 +8,7 @@ export const PIPELINE_STAGE_NAMES: ReadonlyArray<readonly [string, string]> = [
   ['smoothing', 'Smoothing'],
   ['pca', 'SOAP & PCA fit'],
   ['projection', 'PCA projection'],
-  ['clustering', 'Clustering, transitions, macro-clusters'],
+  ['clustering', 'Clusters, transitions, macro'],
 ];
 
 /** Known stages in order, then any other stage the run reported (so nothing reported is hidden). */
