@@ -57,7 +57,11 @@ beforeEach(async () => {
 
 describe('computeLens', () => {
   it('installs the LENS layer, the series and the colouring; values equal core computeLens', async () => {
+    const seen: Array<{ stage: string; done: number; total: number }> = [];
+    const unsub = store.subscribe((s) => { const p = s.jobs[0]?.progress; if (p && seen.at(-1) !== p) seen.push(p); });
     const ok = await computeLens(store, services(inThreadPool(2)), { cutoff: 4.48, convention: 'soapify' });
+    unsub();
+    expect(seen.at(-1)).toEqual({ stage: 'lens', done: FRAMES, total: FRAMES });
     expect(ok).toBe(true);
     expect(st().jobs).toEqual([]);
     expect(st().errors).toEqual([]);
@@ -111,7 +115,11 @@ describe('computeSoap', () => {
   it('streams SOAP through the pool into timeSOAP and spread layers equal to the core computation', async () => {
     const recipe: Recipe = { ...CU211_PRESET, soap: { ...CU211_PRESET.soap, nMax: 4, lMax: 3, rCut: 4.48 } };
     st().setRecipe(recipe);
+    const seen: Array<{ stage: string; done: number; total: number }> = [];
+    const unsub = store.subscribe((s) => { const p = s.jobs[0]?.progress; if (p && seen.at(-1) !== p) seen.push(p); });
     expect(await computeSoap(store, services(inThreadPool(2)))).toBe(true);
+    unsub();
+    expect(seen.at(-1)).toEqual({ stage: 'soap', done: FRAMES, total: FRAMES }); // the job's progress bar reached the end
     expect(st().errors).toEqual([]);
     expect(st().colourBy).toEqual({ kind: 'layer', id: 'timesoap' });
     // reference: core SOAP per frame (filled, normalised, not periodic: the XYZ has no cell)
