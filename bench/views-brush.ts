@@ -50,7 +50,7 @@ export async function main(): Promise<void> {
   ];
   console.log(`index build (kdbush, incl. point extraction): ${tIndex.toFixed(1)} ms`);
   for (const [name, x0, y0, x1, y1] of rects) {
-    let mask = new Uint8Array(0);
+    let mask: Uint8Array = new Uint8Array(0);
     const t = median(() => { mask = selectRect(index, n, x0, y0, x1, y1); });
     const tc = median(() => selectionCounts(mask, nAtoms, nFrames));
     const c = selectionCounts(mask, nAtoms, nFrames);
@@ -58,7 +58,7 @@ export async function main(): Promise<void> {
   }
   const poly: number[] = [];
   for (let q = 0; q < 40; q++) { const a = (q / 40) * 2 * Math.PI, f = q % 2 ? 0.5 : 1; poly.push(d.x0 + W / 2 + f * (W / 3) * Math.cos(a), d.y0 + H / 2 + f * (H / 3) * Math.sin(a)); }
-  let lmask = new Uint8Array(0);
+  let lmask: Uint8Array = new Uint8Array(0);
   const tl = median(() => { lmask = selectLasso(index, p, poly); });
   console.log(`lasso (40-vertex star): ${tl.toFixed(1)} ms (${selectionCounts(lmask, nAtoms, nFrames).points} points)`);
 

@@ -184,8 +184,9 @@ export function MapView() {
     const d = drag.current;
     if (!d) {
       const i = pick(x, y);
-      if (i < 0) { setTip(null); return; }
+      if (i < 0) { setTip(null); viewsStore.getState().setHovered(null); return; }
       const loc = rowLocation(r, i);
+      viewsStore.getState().setHovered(loc.atom); // the 3D view marks the hovered atom
       const lab = r.analysis.cluster.labels[i];
       setTip({ x, y, text: `atom ${loc.atom} · frame ${loc.frame} · cluster ${lab < 0 ? 'noise' : lab} · macro M${macro.labels[i]}` });
       return;
@@ -278,7 +279,7 @@ export function MapView() {
       <div className="aview-body" ref={(e) => { bodyRef.current = e; sizeRef(e); }}>
         <canvas ref={pointsRef} data-testid="map-points" style={{ background: "#ffffff" }} />
         <canvas ref={overlayRef} className="overlay" data-testid="map-overlay" style={{ cursor: 'crosshair', touchAction: 'none' }}
-          onPointerDown={onDown} onPointerMove={onMove} onPointerUp={onUp} onPointerLeave={() => setTip(null)} onWheel={onWheel}
+          onPointerDown={onDown} onPointerMove={onMove} onPointerUp={onUp} onPointerLeave={() => { setTip(null); viewsStore.getState().setHovered(null); }} onWheel={onWheel}
           onContextMenu={(e) => e.preventDefault()} />
         <span style={{ position: 'absolute', right: 6, bottom: 4, color: '#555', pointerEvents: 'none' }}>{axisNames(r, axes[0], axes[1])[0]} → · {axisNames(r, axes[0], axes[1])[1]} ↑</span>
         {tip && <div className="aview-tip" style={{ left: tip.x + 12, top: tip.y + 12 }}>{tip.text}</div>}
