@@ -18,6 +18,11 @@ describe('recipe form helpers', () => {
     for (const r of [CU211_PRESET, AUNP_PRESET, ICE_PRESET]) expect(recipeError(r)).toBeNull();
     expect(recipeError({ ...CU211_PRESET, soap: { ...CU211_PRESET.soap, rCut: Number.NaN } })).toMatch(/soap\.rCut/);
     expect(recipeError({ ...CU211_PRESET, pca: { varianceRatio: 1.5 } })).toMatch(/pca\.varianceRatio/);
+    const hd = (params: object): Recipe => ({ ...CU211_PRESET, cluster: { ...CU211_PRESET.cluster, params } as Recipe['cluster'] });
+    expect(recipeError(hd({ minClusterSize: 1 }))).toMatch(/minClusterSize/);
+    expect(recipeError(hd({ minClusterSize: 80, minSamples: 2.5 }))).toMatch(/minSamples/);
+    expect(recipeError(hd({ minClusterSize: 80, clusterSelectionEpsilon: Number.NaN }))).toMatch(/clusterSelectionEpsilon/);
+    expect(recipeError(hd({ minClusterSize: 80, minSamples: undefined, clusterSelectionEpsilon: 0.5 }))).toBeNull();
   });
 
   it('parses list and map fields', () => {

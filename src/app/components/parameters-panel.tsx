@@ -113,6 +113,10 @@ function ClusterFields({ c, set }: { c: ClusterRecipe; set: (c: ClusterRecipe) =
           onChange={(v) => set({ ...c, params: { ...c.params, minSamples: Number.isNaN(v) ? undefined : v } })} />
         <Choice label="Selection" value={c.params.clusterSelectionMethod ?? 'eom'} onChange={(v) => set({ ...c, params: { ...c.params, clusterSelectionMethod: v } })}
           options={[['eom', 'excess of mass'], ['leaf', 'leaf']]} />
+        <NumField label="Selection epsilon" value={c.params.clusterSelectionEpsilon ?? 0} min={0}
+          onChange={(v) => set({ ...c, params: { ...c.params, clusterSelectionEpsilon: v } })} />
+        <Check label="Allow one cluster" value={c.params.allowSingleCluster ?? false}
+          onChange={(v) => set({ ...c, params: { ...c.params, allowSingleCluster: v } })} />
         <Choice label="Soft labels" value={c.soft} onChange={(soft) => set({ ...c, soft })}
           options={[['argmax-all', 'argmax (all)'], ['noise-only', 'noise only'], ['hard', 'hard']]} />
         <Choice label="Fit on" value={c.mode} onChange={(mode) => set({ ...c, mode, subsample: mode === 'subsample' ? c.subsample ?? 20000 : undefined })}
@@ -162,6 +166,10 @@ function RecipeForm({ r, set }: { r: Recipe; set: (r: Recipe) => void }) {
         <NumField label="σ (Å)" value={r.soap.sigma ?? 1} min={0} onChange={(sigma) => set({ ...r, soap: { ...r.soap, sigma } })} />
         <TextField label="Species" value={r.soap.species.join(', ')} onChange={(t) => set({ ...r, soap: { ...r.soap, species: parseList(t) } })} />
         <Check label="Periodic" value={r.soap.periodic ?? true} onChange={(periodic) => set({ ...r, soap: { ...r.soap, periodic } })} />
+        <Choice label="Radial basis" value={r.soap.rbf ?? 'gto'} onChange={(rbf) => set({ ...r, soap: { ...r.soap, rbf } })}
+          options={[['gto', 'GTO'], ['polynomial', 'polynomial']]} />
+        <Choice label="Compression" value={r.soap.compression ?? 'off'} onChange={(compression) => set({ ...r, soap: { ...r.soap, compression } })}
+          options={[['off', 'off'], ['crossover', 'crossover']]} />
       </Section>
       <Section title="LENS">
         <NumField label="Cutoff (Å)" value={r.lens.cutoff} min={0} onChange={(cutoff) => set({ ...r, lens: { ...r.lens, cutoff } })} />

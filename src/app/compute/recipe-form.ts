@@ -8,14 +8,27 @@ import type { Results } from '../../core/pipeline/results.ts';
 export type PresetKey = keyof typeof PRESETS;
 export const PRESET_KEYS = Object.keys(PRESETS) as PresetKey[];
 
-/** validateRecipe's message for this recipe, or null when it is valid. */
+/**
+ * validateRecipe's message for this recipe, or null when it is valid; plus the HDBSCAN* parameter
+ * ranges the form can break (validateRecipe leaves them to the clusterer, which would only fail
+ * after the descriptors were computed).
+ */
 export function recipeError(r: Recipe): string | null {
   try {
     validateRecipe(r);
-    return null;
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   }
+  if (r.cluster.method === 'hdbscan') {
+    const p = r.cluster.params;
+    const int = (v: number | undefined, lo: number) => v === undefined || (Number.isInteger(v) && v >= lo);
+    if (!int(p.minClusterSize, 2)) return `recipe.cluster.params.minClusterSize: must be an integer >= 2, got ${p.minClusterSize}`;
+    if (!int(p.minSamples, 1)) return `recipe.cluster.params.minSamples: must be an integer >= 1 or empty, got ${p.minSamples}`;
+    if (p.clusterSelectionEpsilon !== undefined && !(p.clusterSelectionEpsilon >= 0 && Number.isFinite(p.clusterSelectionEpsilon))) {
+      return `recipe.cluster.params.clusterSelectionEpsilon: must be a number >= 0, got ${p.clusterSelectionEpsilon}`;
+    }
+  }
+  return null;
 }
 
 /** The preset this recipe is exactly (by JSON content), or null when edited. */
