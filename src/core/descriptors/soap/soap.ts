@@ -8,6 +8,7 @@ import { atomicNumber } from '../common/elements.ts';
 import { fastExp } from '../common/fast-exp.ts';
 import { createYlmTable, solidHarmonics, type YlmTable } from '../common/ylm.ts';
 import { gtoBasis, polynomialBasis, POLY_QUADRATURE_POINTS, type GtoBasis, type PolynomialBasis } from './basis.ts';
+import { createSoapWasmKernel, type SoapWasmKernel } from './wasm/soap-wasm.ts';
 
 export type SoapRbf = 'gto' | 'polynomial';
 /** 'off': all species pairs (dscribe compression off = v1 crossover=True); 'crossover': a = b pairs only (soap.md §6.3). */
@@ -40,6 +41,8 @@ export interface SoapParams {
   compression?: SoapCompression;
   layout?: SoapLayout;
   weighting?: SoapWeighting | null;
+  /** soapFrame implementation for scratches of this plan (createSoapScratch); default DEFAULT_SOAP_KERNEL. */
+  kernel?: SoapKernel;
 }
 
 export interface SoapPlan {
@@ -85,7 +88,19 @@ export interface SoapScratch {
   /** Species segment starts (S + 1) and fill pointers (S) of the batch. */
   readonly spStart: Int32Array;
   readonly spFill: Int32Array;
+  /** Which soapFrame path this scratch runs: the WebAssembly SIMD kernel (GTO) or TypeScript (the reference). */
+  readonly kernel: SoapKernel;
+  /** The wasm kernel instance when kernel = 'wasm'. */
+  readonly wasm: SoapWasmKernel | null;
+  /** Per-entry radial weights for the wasm path with a weighting (grown on demand). */
+  weights: Float64Array;
 }
+
+/** soapFrame implementation: 'wasm' (wasm/assembly/kernel.ts, GTO only, same rows to <= 1e-12) or 'ts'. */
+export type SoapKernel = 'wasm' | 'ts';
+
+/** Default kernel for GTO plans when WebAssembly SIMD is available (README "SOAP engine" has the figures). */
+export const DEFAULT_SOAP_KERNEL: SoapKernel = 'wasm';
 
 /** sqrt(-2 ln 1e-3) to 17 digits (soap.md §2): the padding of the neighbour radius, in units of sigma. */
 export const SOAP_RADIUS_PADDING = 3.7169221888498383;
@@ -145,11 +160,22 @@ export function planSoap(params: SoapParams): SoapPlan {
   };
 }
 
-/** Per-thread work buffers for soapFrame. */
-export function createSoapScratch(plan: SoapPlan): SoapScratch {
+/**
+ * Per-thread work buffers for soapFrame. opts.kernel: 'wasm' (default DEFAULT_SOAP_KERNEL) uses the
+ * SIMD kernel for GTO plans where WebAssembly SIMD compiles, and falls back to 'ts' otherwise
+ * (polynomial basis, no SIMD); s.kernel says which one runs. Without opts.kernel, plan.params.kernel
+ * decides (so a worker pool follows the params it is sent).
+ */
+export function createSoapScratch(plan: SoapPlan, opts: { kernel?: SoapKernel } = {}): SoapScratch {
   const LL = (plan.lMax + 1) ** 2, S = plan.species.length, N = plan.nMax;
+  const want = opts.kernel ?? plan.params.kernel ?? DEFAULT_SOAP_KERNEL;
+  if (want !== 'wasm' && want !== 'ts') throw new RangeError(`kernel must be "wasm" or "ts", got ${String(want)}`);
+  const ylm = createYlmTable(plan.lMax);
+  const wasm = want === 'wasm' && plan.gto ? createSoapWasmKernel({ nMax: N, lMax: plan.lMax, nSpecies: S, gto: plan.gto, ylm,
+    blocks: plan.blocks, neighbourRadius: plan.neighbourRadius, compactWidth: plan.compactWidth }) : null;
   return {
-    ylm: createYlmTable(plan.lMax), y: new Float64Array(LL), prim: new Float64Array(S * N * LL),
+    kernel: wasm ? 'wasm' : 'ts', wasm, weights: new Float64Array(0),
+    ylm, y: new Float64Array(LL), prim: new Float64Array(S * N * LL),
     cnlm: new Float64Array(S * N * LL), radial: new Float64Array(N * (plan.lMax + 1)),
     f: new Float64Array((plan.lMax + 1) * POLY_QUADRATURE_POINTS), row: new Float64Array(plan.compactWidth),
     batch: { cap: 0, r2: new Float64Array(0), w: new Float64Array(0), dx: new Float64Array(0), dy: new Float64Array(0),
@@ -447,6 +473,7 @@ export function normalizeRow(out: Float64Array, off: number, width: number): voi
 export function soapFrame(plan: SoapPlan, nl: NeighbourList, codes: Int32Array, out: Float64Array,
   outOffset: number, s: SoapScratch): void {
   if (out.length < outOffset + nl.n * plan.width) throw new RangeError(`output holds ${out.length - outOffset} values after the offset, need ${nl.n * plan.width}`);
+  if (s.wasm) { soapFrameWasm(plan, nl, codes, out, outOffset, s, s.wasm); return; }
   for (let c = 0; c < nl.n; c++) {
     soapCoefficients(plan, nl, c, codes, s);
     const off = outOffset + c * plan.width;
@@ -457,6 +484,29 @@ export function soapFrame(plan: SoapPlan, nl: NeighbourList, codes: Int32Array, 
       normalizeRow(out, off, plan.width);
     }
   }
+}
+
+/** soapFrame on the wasm kernel: compact rows from wasm, then (filled layout) fill + normalise here. */
+function soapFrameWasm(plan: SoapPlan, nl: NeighbourList, codes: Int32Array, out: Float64Array, outOffset: number,
+  s: SoapScratch, k: SoapWasmKernel): void {
+  const W = plan.width, CW = plan.compactWidth, wgt = plan.weighting;
+  let weights: Float64Array | null = null;
+  if (wgt) {
+    const count = nl.offsets[nl.n];
+    if (s.weights.length < count) s.weights = new Float64Array(Math.max(count, 2 * s.weights.length));
+    weights = s.weights;
+    for (let e = 0; e < count; e++) weights[e] = weightAt(wgt, nl.r2[e]);
+  }
+  k.compactRows(nl, codes, weights, (c0, c1, rows) => {
+    if (plan.layout === 'compact') out.set(rows, outOffset + c0 * W);
+    else {
+      for (let c = c0; c < c1; c++) {
+        const off = outOffset + c * W;
+        fillSoapRow(plan, rows, (c - c0) * CW, out, off);
+        normalizeRow(out, off, W);
+      }
+    }
+  });
 }
 
 /**

@@ -1,0 +1,292 @@
+/**
+ * AssemblyScript source of the WebAssembly SIMD SOAP kernel (GTO basis), compiled by
+ * scripts/build-wasm.mjs into ../kernel-wasm.ts. It performs, operation for operation, the
+ * arithmetic of expandGto + powerCompact in ../../soap.ts (the reference), so that its rows equal
+ * the TypeScript rows: same fast exp (common/fast-exp.ts), same harmonic recurrence (common/ylm.ts),
+ * same summation order of every sum. SIMD runs over two neighbours (harmonics, exponentials) and
+ * over pairs of radial indices k (the multiply-adds), never across a sum.
+ *
+ * Memory: the module allocates nothing; the loader (../soap-wasm.ts) lays out every table, scratch
+ * and input array in linear memory above heapBase() and passes the addresses.
+ */
+
+// ---- constants of the plan (setup) ----
+let N: i32 = 0;       // nMax
+let NP: i32 = 0;      // nMax rounded up to even (SIMD lanes over k)
+let L: i32 = 0;       // lMax
+let LL: i32 = 0;      // (L+1)²
+let S: i32 = 0;       // species
+let NU: i32 = 0;      // distinct exponents
+let RW: i32 = 0;      // (L+1)*NP: radial values per neighbour
+let NBLK: i32 = 0;    // species-pair blocks
+let RMAX2: f64 = 0;   // R_nb²
+let pGam: usize = 0;    // f64[NU]: distinct gammas
+let pUStart: usize = 0; // i32[NU+1]: CSR of the (l*NP + k) slots fed by each gamma
+let pUPos: usize = 0;   // i32[(L+1)*N]
+let pCoef: usize = 0;   // f64[(L+1)*N*N]: coef^(l)_nk at (l*N + n)*N + k
+let pTa: usize = 0;     // f64 ylm recurrence a (tri index)
+let pTb: usize = 0;     // f64 ylm recurrence b
+let pDiag: usize = 0;   // f64[L+1]
+let pFrac: usize = 0;   // f64[64]: 2^(j/64), exactly the values of fast-exp.ts POW2_FRAC
+let pPref: usize = 0;   // f64[L+1]: pi sqrt(8/(2l+1))
+let pBlk: usize = 0;    // i32[2*NBLK]: species pairs (a, b) in feature order
+// ---- scratch ----
+let pBX: usize = 0; let pBY: usize = 0; let pBZ: usize = 0; let pBR2: usize = 0; let pBW: usize = 0; // f64[cap+2]
+let pSpStart: usize = 0; // i32[S+1]
+let pFill: usize = 0;    // i32[S]
+let pY: usize = 0;       // f64[BLOCK*LL]: solid harmonics at p*LL + lm
+let pE: usize = 0;       // unused spare
+let pR: usize = 0;       // f64[BLOCK*RW]: w exp(-gamma d²) at p*RW + l*NP + k (pad k stays 0)
+let pPrim: usize = 0;    // f64[S*LL*NP]: primitive sums at sp*LL*NP + lm*NP + k
+let pCn: usize = 0;      // f64[S*N*LL]: c_nlm in the TS layout sp*N*LL + N*l² + n*(2l+1) + (m+l)
+
+const BLOCK: i32 = 64;
+
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+export function setup(n: i32, l: i32, s: i32, nu: i32, nblk: i32, rmax2: f64,
+  gam: usize, uStart: usize, uPos: usize, coef: usize, ta: usize, tb: usize, diag: usize, frac: usize, pref: usize, blk: usize): void {
+  N = n; NP = (n + 1) & ~1; L = l; LL = (l + 1) * (l + 1); S = s; NU = nu; RW = (l + 1) * NP; NBLK = nblk; RMAX2 = rmax2;
+  pGam = gam; pUStart = uStart; pUPos = uPos; pCoef = coef; pTa = ta; pTb = tb; pDiag = diag; pFrac = frac; pPref = pref; pBlk = blk;
+}
+
+export function scratch(bx: usize, by: usize, bz: usize, br2: usize, bw: usize, spStart: usize, fill: usize,
+  y: usize, e: usize, r: usize, prim: usize, cn: usize): void {
+  pBX = bx; pBY = by; pBZ = bz; pBR2 = br2; pBW = bw; pSpStart = spStart; pFill = fill; pY = y; pE = e; pR = r; pPrim = prim; pCn = cn;
+}
+
+// fast-exp.ts constants
+const INV_STEP: f64 = 64.0 / Math.LN2;
+const STEP_HI: f64 = 6.93147180369123816490e-01 / 64.0;
+const STEP_LO: f64 = 1.90821492927058770002e-10 / 64.0;
+const MAGIC: f64 = 6755399441055744.0;
+const EXP_MIN: f64 = -700.0;
+
+/** fastExp on two lanes, bit for bit (2^q is built from its exponent bits, exact as in the table). */
+// @ts-ignore: decorator
+@inline function exp2(x: v128): v128 {
+  const under = f64x2.lt(x, f64x2.splat(EXP_MIN));
+  const xc = f64x2.max(x, f64x2.splat(EXP_MIN));
+  const t = f64x2.add(f64x2.mul(xc, f64x2.splat(INV_STEP)), f64x2.splat(MAGIC));
+  const fi = f64x2.sub(t, f64x2.splat(MAGIC));
+  const iv = i64x2.sub(t, i64x2.splat(reinterpret<i64>(MAGIC)));
+  const q = i64x2.shr_s(iv, 6);
+  const scale = i64x2.shl(i64x2.add(q, i64x2.splat(1023)), 52);
+  const j0 = <usize>(i64x2.extract_lane(iv, 0) & 63), j1 = <usize>(i64x2.extract_lane(iv, 1) & 63);
+  const frac = f64x2.replace_lane(f64x2.splat(load<f64>(pFrac + (j0 << 3))), 1, load<f64>(pFrac + (j1 << 3)));
+  const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(fi, f64x2.splat(STEP_HI))), f64x2.mul(fi, f64x2.splat(STEP_LO)));
+  let p = f64x2.add(f64x2.splat(1.0 / 120.0), f64x2.mul(r, f64x2.splat(1.0 / 720.0)));
+  p = f64x2.add(f64x2.splat(1.0 / 24.0), f64x2.mul(r, p));
+  p = f64x2.add(f64x2.splat(1.0 / 6.0), f64x2.mul(r, p));
+  p = f64x2.add(f64x2.splat(0.5), f64x2.mul(r, p));
+  p = f64x2.add(f64x2.splat(1.0), f64x2.mul(r, p));
+  p = f64x2.add(f64x2.splat(1.0), f64x2.mul(r, p));
+  const res = f64x2.mul(f64x2.mul(scale, frac), p);
+  return v128.andnot(res, under);
+}
+
+// @ts-ignore: decorator
+@inline function put(base: usize, idx: i32, v: v128): void {
+  // lane 0 -> neighbour p (row base), lane 1 -> neighbour p+1 (row base + LL)
+  const a = base + (<usize>idx << 3);
+  v128.store64_lane(a, v, 0);
+  v128.store64_lane(a + (<usize>LL << 3), v, 1);
+}
+
+/** Solid harmonics of neighbours p, p+1 (batch index q) into Y rows p, p+1: ylm.ts solidHarmonics on two lanes. */
+function harmonics2(q: i32, p: i32): void {
+  const x = v128.load(pBX + (<usize>q << 3)), y = v128.load(pBY + (<usize>q << 3)), z = v128.load(pBZ + (<usize>q << 3));
+  const r2 = f64x2.add(f64x2.add(f64x2.mul(x, x), f64x2.mul(y, y)), f64x2.mul(z, z));
+  const base = pY + (<usize>(p * LL) << 3);
+  let cm = f64x2.splat(1.0), sm = f64x2.splat(0.0);
+  let pmm: f64 = 0.28209479177387814; // 1/(2 sqrt(pi)), as ylm.ts Y00
+  for (let m = 0; m <= L; m++) {
+    if (m > 0) {
+      const c = f64x2.sub(f64x2.mul(x, cm), f64x2.mul(y, sm));
+      sm = f64x2.add(f64x2.mul(x, sm), f64x2.mul(y, cm));
+      cm = c;
+      pmm *= load<f64>(pDiag + (<usize>m << 3));
+    }
+    const p2s: f64 = m > 0 ? pmm * Math.SQRT2 : pmm;
+    let p2 = f64x2.splat(p2s);
+    if (m == 0) put(base, 0, p2);
+    else {
+      const o = m * m + m;
+      put(base, o + m, f64x2.mul(p2, cm)); put(base, o - m, f64x2.mul(p2, sm));
+    }
+    if (m == L) break;
+    let p1 = f64x2.mul(f64x2.mul(f64x2.splat(Math.sqrt(<f64>(2 * m + 3))), z), p2);
+    {
+      const l = m + 1, o = l * l + l;
+      if (m == 0) put(base, o, p1);
+      else { put(base, o + m, f64x2.mul(p1, cm)); put(base, o - m, f64x2.mul(p1, sm)); }
+    }
+    for (let l = m + 2; l <= L; l++) {
+      const i = <usize>((l * (l + 1)) / 2 + m) << 3;
+      const pv = f64x2.sub(f64x2.mul(f64x2.mul(f64x2.splat(load<f64>(pTa + i)), z), p1),
+        f64x2.mul(f64x2.mul(f64x2.splat(load<f64>(pTb + i)), r2), p2));
+      const o = l * l + l;
+      if (m == 0) put(base, o, pv);
+      else { put(base, o + m, f64x2.mul(pv, cm)); put(base, o - m, f64x2.mul(pv, sm)); }
+      p2 = p1; p1 = pv;
+    }
+  }
+}
+
+/** Radial factors w exp(-gamma d²) of neighbours p, p+1 into R rows p, p+1 at every slot l*NP + k of each gamma. */
+function radial2(q: i32, p: i32): void {
+  const r2 = v128.load(pBR2 + (<usize>q << 3)), w = v128.load(pBW + (<usize>q << 3));
+  const row0 = pR + (<usize>(p * RW) << 3), row1 = row0 + (<usize>RW << 3);
+  for (let u = 0; u < NU; u++) {
+    const e = f64x2.mul(w, exp2(f64x2.mul(f64x2.splat(-load<f64>(pGam + (<usize>u << 3))), r2)));
+    const j1 = load<i32>(pUStart + (<usize>(u + 1) << 2));
+    for (let j = load<i32>(pUStart + (<usize>u << 2)); j < j1; j++) {
+      const a = <usize>load<i32>(pUPos + (<usize>j << 2)) << 3;
+      v128.store64_lane(row0 + a, e, 0);
+      v128.store64_lane(row1 + a, e, 1);
+    }
+  }
+}
+
+/** prim[sp][lm][k] += sum_p R[p][l][k] Y[p][lm] over the nb neighbours of the block (sequential in p). */
+function accumulate(sp: i32, nb: i32): void {
+  const primBase = pPrim + (<usize>(sp * LL * NP) << 3);
+  const ystride = <usize>LL << 3, rstride = <usize>RW << 3;
+  for (let l = 0; l <= L; l++) {
+    const ll = l * l, tl = 2 * l + 1;
+    for (let k = 0; k < NP; k += 8) {
+      const nk = NP - k; // lanes left (even)
+      const rOff = pR + (<usize>(l * NP + k) << 3);
+      let m = 0;
+      if (nk >= 8) {
+        for (; m + 1 < tl; m += 2) {
+          let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+          let b0 = f64x2.splat(0), b1 = f64x2.splat(0), b2 = f64x2.splat(0), b3 = f64x2.splat(0);
+          let yp = pY + (<usize>(ll + m) << 3), rp = rOff;
+          for (let p = 0; p < nb; p++) {
+            const u = v128.load64_splat(yp), v = v128.load64_splat(yp, 8);
+            const f0 = v128.load(rp), f1 = v128.load(rp, 16), f2 = v128.load(rp, 32), f3 = v128.load(rp, 48);
+            a0 = f64x2.add(a0, f64x2.mul(f0, u)); a1 = f64x2.add(a1, f64x2.mul(f1, u));
+            a2 = f64x2.add(a2, f64x2.mul(f2, u)); a3 = f64x2.add(a3, f64x2.mul(f3, u));
+            b0 = f64x2.add(b0, f64x2.mul(f0, v)); b1 = f64x2.add(b1, f64x2.mul(f1, v));
+            b2 = f64x2.add(b2, f64x2.mul(f2, v)); b3 = f64x2.add(b3, f64x2.mul(f3, v));
+            yp += ystride; rp += rstride;
+          }
+          const o = primBase + (<usize>((ll + m) * NP + k) << 3), o2 = o + (<usize>NP << 3);
+          v128.store(o, f64x2.add(v128.load(o), a0)); v128.store(o, f64x2.add(v128.load(o, 16), a1), 16);
+          v128.store(o, f64x2.add(v128.load(o, 32), a2), 32); v128.store(o, f64x2.add(v128.load(o, 48), a3), 48);
+          v128.store(o2, f64x2.add(v128.load(o2), b0)); v128.store(o2, f64x2.add(v128.load(o2, 16), b1), 16);
+          v128.store(o2, f64x2.add(v128.load(o2, 32), b2), 32); v128.store(o2, f64x2.add(v128.load(o2, 48), b3), 48);
+        }
+        for (; m < tl; m++) {
+          let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+          let yp = pY + (<usize>(ll + m) << 3), rp = rOff;
+          for (let p = 0; p < nb; p++) {
+            const u = v128.load64_splat(yp);
+            a0 = f64x2.add(a0, f64x2.mul(v128.load(rp), u)); a1 = f64x2.add(a1, f64x2.mul(v128.load(rp, 16), u));
+            a2 = f64x2.add(a2, f64x2.mul(v128.load(rp, 32), u)); a3 = f64x2.add(a3, f64x2.mul(v128.load(rp, 48), u));
+            yp += ystride; rp += rstride;
+          }
+          const o = primBase + (<usize>((ll + m) * NP + k) << 3);
+          v128.store(o, f64x2.add(v128.load(o), a0)); v128.store(o, f64x2.add(v128.load(o, 16), a1), 16);
+          v128.store(o, f64x2.add(v128.load(o, 32), a2), 32); v128.store(o, f64x2.add(v128.load(o, 48), a3), 48);
+        }
+      } else {
+        // fewer than 8 radial lanes left: one pair of k at a time
+        for (let kk = 0; kk < nk; kk += 2) {
+          for (m = 0; m < tl; m++) {
+            let a0 = f64x2.splat(0);
+            let yp = pY + (<usize>(ll + m) << 3), rp = rOff + (<usize>kk << 3);
+            for (let p = 0; p < nb; p++) {
+              a0 = f64x2.add(a0, f64x2.mul(v128.load(rp), v128.load64_splat(yp)));
+              yp += ystride; rp += rstride;
+            }
+            const o = primBase + (<usize>((ll + m) * NP + k + kk) << 3);
+            v128.store(o, f64x2.add(v128.load(o), a0));
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Compact power-spectrum rows of centres c0..c1-1 (CSR offsets relative to the entry arrays given)
+ * into out (stride = compact width). codes: species code per atom (-1: not in the density).
+ */
+export function rows(c0: i32, c1: i32, offsets: usize, index: usize, dx: usize, dy: usize, dz: usize, r2: usize,
+  w: usize, codes: usize, out: usize, width: i32): void {
+  const NLL = N * LL;
+  for (let c = c0; c < c1; c++) {
+    const e0 = load<i32>(offsets + (<usize>c << 2)), e1 = load<i32>(offsets + (<usize>(c + 1) << 2));
+    // counting sort by species (stable), cut to R_nb
+    memory.fill(pSpStart, 0, <usize>(S + 1) << 2);
+    for (let e = e0; e < e1; e++) {
+      const sp = load<i32>(codes + (<usize>load<i32>(index + (<usize>e << 2)) << 2));
+      if (sp >= 0 && load<f64>(r2 + (<usize>e << 3)) <= RMAX2) {
+        const a = pSpStart + (<usize>(sp + 1) << 2);
+        store<i32>(a, load<i32>(a) + 1);
+      }
+    }
+    for (let sp = 0; sp < S; sp++) {
+      const a = pSpStart + (<usize>(sp + 1) << 2);
+      store<i32>(a, load<i32>(a) + load<i32>(a - 4));
+    }
+    for (let sp = 0; sp < S; sp++) store<i32>(pFill + (<usize>sp << 2), load<i32>(pSpStart + (<usize>sp << 2)));
+    for (let e = e0; e < e1; e++) {
+      const sp = load<i32>(codes + (<usize>load<i32>(index + (<usize>e << 2)) << 2));
+      const rr = load<f64>(r2 + (<usize>e << 3));
+      if (sp < 0 || rr > RMAX2) continue;
+      const fa = pFill + (<usize>sp << 2);
+      const p = load<i32>(fa);
+      store<i32>(fa, p + 1);
+      const d = <usize>p << 3, s8 = <usize>e << 3;
+      store<f64>(pBR2 + d, rr);
+      store<f64>(pBX + d, load<f64>(dx + s8)); store<f64>(pBY + d, load<f64>(dy + s8)); store<f64>(pBZ + d, load<f64>(dz + s8));
+      store<f64>(pBW + d, w != 0 ? load<f64>(w + s8) : 1.0);
+    }
+    memory.fill(pPrim, 0, <usize>(S * LL * NP) << 3);
+    for (let sp = 0; sp < S; sp++) {
+      const qEnd = load<i32>(pSpStart + (<usize>(sp + 1) << 2));
+      for (let q0 = load<i32>(pSpStart + (<usize>sp << 2)); q0 < qEnd; q0 += BLOCK) {
+        const nb = min(BLOCK, qEnd - q0);
+        for (let p = 0; p < nb; p += 2) { harmonics2(q0 + p, p); radial2(q0 + p, p); }
+        accumulate(sp, nb);
+      }
+      // c_nlm = sum_k coef^(l)_nk prim_klm
+      const base = sp * NLL, pb = sp * LL * NP;
+      for (let l = 0; l <= L; l++) {
+        const tl = 2 * l + 1, blk = base + N * l * l, cl = l * N * N, ll = l * l;
+        for (let n = 0; n < N; n++) {
+          const o = blk + n * tl;
+          for (let m = 0; m < tl; m++) {
+            let acc: f64 = 0;
+            const pr = pPrim + (<usize>(pb + (ll + m) * NP) << 3), cf = pCoef + (<usize>(cl + n * N) << 3);
+            for (let k = 0; k < N; k++) acc += load<f64>(cf + (<usize>k << 3)) * load<f64>(pr + (<usize>k << 3));
+            store<f64>(pCn + (<usize>(o + m) << 3), acc);
+          }
+        }
+      }
+    }
+    // compact power spectrum
+    let pos = out + (<usize>((c - c0) * width) << 3);
+    for (let bi = 0; bi < NBLK; bi++) {
+      const a = load<i32>(pBlk + (<usize>(2 * bi) << 2)), b = load<i32>(pBlk + (<usize>(2 * bi + 1) << 2));
+      for (let l = 0; l <= L; l++) {
+        const tl = 2 * l + 1, pref = load<f64>(pPref + (<usize>l << 3));
+        const ba = a * NLL + N * l * l, bb = b * NLL + N * l * l;
+        for (let n = 0; n < N; n++) {
+          for (let q = a == b ? n : 0; q < N; q++) {
+            let acc: f64 = 0;
+            const oa = pCn + (<usize>(ba + n * tl) << 3), ob = pCn + (<usize>(bb + q * tl) << 3);
+            for (let m = 0; m < tl; m++) acc += load<f64>(oa + (<usize>m << 3)) * load<f64>(ob + (<usize>m << 3));
+            store<f64>(pos, pref * acc);
+            pos += 8;
+          }
+        }
+      }
+    }
+  }
+}
