@@ -1,13 +1,27 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import type { TestProject } from 'vitest/node';
 
-// Serves the production build on a loopback port for the end-to-end tests.
-export const E2E_PORT = 4319;
+// Serves the production build on a free loopback port for the end-to-end tests. The port is picked
+// per run (not fixed), so two runs on one machine never talk to each other's server.
 let server: ChildProcess | undefined;
 
-async function waitFor(url: string, ms: number): Promise<void> {
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url: string, ms: number, child: ChildProcess): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
+    if (child.exitCode !== null) throw new Error(`vite preview exited with code ${child.exitCode} before serving ${url}`);
     try {
       const r = await fetch(url);
       if (r.ok) return;
@@ -18,10 +32,11 @@ async function waitFor(url: string, ms: number): Promise<void> {
 }
 
 export async function setup(project: TestProject): Promise<void> {
-  server = spawn('node_modules/.bin/vite', ['preview', '--port', String(E2E_PORT), '--strictPort', '--host', '127.0.0.1'],
+  const port = await freePort();
+  server = spawn('node_modules/.bin/vite', ['preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
     { stdio: 'ignore' });
-  const base = `http://127.0.0.1:${E2E_PORT}/`;
-  await waitFor(base, 30_000);
+  const base = `http://127.0.0.1:${port}/`;
+  await waitFor(base, 30_000, server);
   project.provide('baseUrl', base);
 }
 
