@@ -133,7 +133,7 @@ export function createSoapWasmKernel(cfg: SoapWasmConfig): SoapWasmKernel | null
       if (maxNb > batchCap) {
         batchCap = Math.max(maxNb, 2 * batchCap, 256);
         top = dynBase;
-        const sz = 8 * (batchCap + 2);
+        const sz = 8 * (batchCap + 8); // the kernel reads up to 7 slots past the last neighbour (groups of 8)
         bx = alloc(sz); by = alloc(sz); bz = alloc(sz); br2 = alloc(sz); bw = alloc(sz);
         inputBase = top;
         ensure(inputBase);

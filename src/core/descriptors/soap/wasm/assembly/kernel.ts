@@ -31,7 +31,7 @@ let pFrac: usize = 0;   // f64[64]: 2^(j/64), exactly the values of fast-exp.ts 
 let pPref: usize = 0;   // f64[L+1]: pi sqrt(8/(2l+1))
 let pBlk: usize = 0;    // i32[2*NBLK]: species pairs (a, b) in feature order
 // ---- scratch ----
-let pBX: usize = 0; let pBY: usize = 0; let pBZ: usize = 0; let pBR2: usize = 0; let pBW: usize = 0; // f64[cap+2]
+let pBX: usize = 0; let pBY: usize = 0; let pBZ: usize = 0; let pBR2: usize = 0; let pBW: usize = 0; // f64[cap+8]
 let pSpStart: usize = 0; // i32[S+1]
 let pFill: usize = 0;    // i32[S]
 let pY: usize = 0;       // f64[BLOCK*LL]: solid harmonics at p*LL + lm
@@ -68,13 +68,15 @@ const EXP_MIN: f64 = -700.0;
 // @ts-ignore: decorator
 @inline function exp2(x: v128): v128 {
   const under = f64x2.lt(x, f64x2.splat(EXP_MIN));
-  const xc = f64x2.max(x, f64x2.splat(EXP_MIN));
+  // pmax (maxpd): x < EXP_MIN ? EXP_MIN : x; those lanes are zeroed at the end
+  const xc = f64x2.pmax(x, f64x2.splat(EXP_MIN));
   const t = f64x2.add(f64x2.mul(xc, f64x2.splat(INV_STEP)), f64x2.splat(MAGIC));
   const fi = f64x2.sub(t, f64x2.splat(MAGIC));
+  // bits(t) = bits(MAGIC) + i with i = round(x 64/ln2) in [-64635, 0]; its low 6 bits are j = i & 63.
+  // 2^q, q = i >> 6: exponent bits (q + 1023) << 52 = ((i + 1023*64) & ~63) << 46 (no 64-bit arithmetic shift in SSE).
   const iv = i64x2.sub(t, i64x2.splat(reinterpret<i64>(MAGIC)));
-  const q = i64x2.shr_s(iv, 6);
-  const scale = i64x2.shl(i64x2.add(q, i64x2.splat(1023)), 52);
-  const j0 = <usize>(i64x2.extract_lane(iv, 0) & 63), j1 = <usize>(i64x2.extract_lane(iv, 1) & 63);
+  const scale = i64x2.shl(v128.and(i64x2.add(iv, i64x2.splat(1023 * 64)), i64x2.splat(~(<i64>63))), 46);
+  const j0 = <usize>(i32x4.extract_lane(t, 0) & 63), j1 = <usize>(i32x4.extract_lane(t, 2) & 63);
   const frac = f64x2.replace_lane(f64x2.splat(load<f64>(pFrac + (j0 << 3))), 1, load<f64>(pFrac + (j1 << 3)));
   const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(fi, f64x2.splat(STEP_HI))), f64x2.mul(fi, f64x2.splat(STEP_LO)));
   let p = f64x2.add(f64x2.splat(1.0 / 120.0), f64x2.mul(r, f64x2.splat(1.0 / 720.0)));
@@ -135,17 +137,30 @@ function harmonics2(q: i32, p: i32): void {
   }
 }
 
-/** Radial factors w exp(-gamma d²) of neighbours p, p+1 into R rows p, p+1 at every slot l*NP + k of each gamma. */
-function radial2(q: i32, p: i32): void {
-  const r2 = v128.load(pBR2 + (<usize>q << 3)), w = v128.load(pBW + (<usize>q << 3));
-  const row0 = pR + (<usize>(p * RW) << 3), row1 = row0 + (<usize>RW << 3);
+/**
+ * Radial factors w exp(-gamma d²) of neighbours p..p+7 into R rows p..p+7 at every slot l*NP + k of
+ * each gamma (four independent exponentials per step, so their latency chains overlap).
+ */
+function radial8(q: i32, p: i32): void {
+  const qa = pBR2 + (<usize>q << 3), qw = pBW + (<usize>q << 3);
+  const r2a = v128.load(qa), r2b = v128.load(qa, 16), r2c = v128.load(qa, 32), r2d = v128.load(qa, 48);
+  const wa = v128.load(qw), wb = v128.load(qw, 16), wc = v128.load(qw, 32), wd = v128.load(qw, 48);
+  const rs = <usize>RW << 3;
+  const row0 = pR + (<usize>(p * RW) << 3);
+  let j = load<i32>(pUStart);
   for (let u = 0; u < NU; u++) {
-    const e = f64x2.mul(w, exp2(f64x2.mul(f64x2.splat(-load<f64>(pGam + (<usize>u << 3))), r2)));
+    const g = f64x2.splat(-load<f64>(pGam + (<usize>u << 3)));
+    const ea = f64x2.mul(wa, exp2(f64x2.mul(g, r2a)));
+    const eb = f64x2.mul(wb, exp2(f64x2.mul(g, r2b)));
+    const ec = f64x2.mul(wc, exp2(f64x2.mul(g, r2c)));
+    const ed = f64x2.mul(wd, exp2(f64x2.mul(g, r2d)));
     const j1 = load<i32>(pUStart + (<usize>(u + 1) << 2));
-    for (let j = load<i32>(pUStart + (<usize>u << 2)); j < j1; j++) {
-      const a = <usize>load<i32>(pUPos + (<usize>j << 2)) << 3;
-      v128.store64_lane(row0 + a, e, 0);
-      v128.store64_lane(row1 + a, e, 1);
+    for (; j < j1; j++) {
+      const a = row0 + (<usize>load<i32>(pUPos + (<usize>j << 2)) << 3);
+      v128.store64_lane(a, ea, 0); v128.store64_lane(a + rs, ea, 1);
+      v128.store64_lane(a + 2 * rs, eb, 0); v128.store64_lane(a + 3 * rs, eb, 1);
+      v128.store64_lane(a + 4 * rs, ec, 0); v128.store64_lane(a + 5 * rs, ec, 1);
+      v128.store64_lane(a + 6 * rs, ed, 0); v128.store64_lane(a + 7 * rs, ed, 1);
     }
   }
 }
@@ -252,7 +267,8 @@ export function rows(c0: i32, c1: i32, offsets: usize, index: usize, dx: usize, 
       const qEnd = load<i32>(pSpStart + (<usize>(sp + 1) << 2));
       for (let q0 = load<i32>(pSpStart + (<usize>sp << 2)); q0 < qEnd; q0 += BLOCK) {
         const nb = min(BLOCK, qEnd - q0);
-        for (let p = 0; p < nb; p += 2) { harmonics2(q0 + p, p); radial2(q0 + p, p); }
+        for (let p = 0; p < nb; p += 2) harmonics2(q0 + p, p);
+        for (let p = 0; p < nb; p += 8) radial8(q0 + p, p);
         accumulate(sp, nb);
       }
       // c_nlm = sum_k coef^(l)_nk prim_klm
