@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Browser, Download, Page } from 'playwright-core';
 import { launchBrowser, watchForeignRequests } from './browser.ts';
 import { au309Xyz } from './data.ts';
-import { decodePng } from './png.ts';
+import { decodePng, type Pixels } from './png.ts';
 import { checkXml } from '../app/views/xml-check.ts';
 import { validateRecipe, type Recipe } from '../../src/core/pipeline/recipe.ts';
 import { openTrajectory } from '../../src/core/io/index.ts';
@@ -27,6 +27,10 @@ const FIGURES: Array<{ panel: string; name: string; width: number; height: numbe
   { panel: 'chord', name: 'chord-macro', width: 520, height: 520, marker: 'arc' },
   { panel: 'timeseries', name: 'lens-time-series', width: 720, height: 360, marker: 'faint' },
 ];
+/** The brush below must leave most atoms out, so dimming shows. */
+const MAX_HIGHLIGHT_FRACTION = 0.8;
+/** Dimming most atoms must darken the 3D picture by more than this factor (sum of RGB). */
+const MAX_DIMMED_RATIO = 0.95;
 /** Set SOAPLENS_SHOTS=dir to keep screenshots of each view for a visual check. */
 const SHOTS = process.env.SOAPLENS_SHOTS;
 
@@ -71,6 +75,13 @@ async function openPage(): Promise<Page> {
   return page;
 }
 
+/** Sum of R + G + B over the picture. */
+function brightness(px: Pixels): number {
+  let s = 0;
+  for (let i = 0; i < px.width * px.height; i++) s += px.rgba[4 * i] + px.rgba[4 * i + 1] + px.rgba[4 * i + 2];
+  return s;
+}
+
 function panel(p: Page, id: string) {
   return p.locator(`[data-panel="${id}"]`);
 }
@@ -113,11 +124,14 @@ it('brush, trace, cut and export on a real small run', async () => {
   if (SHOTS) writeFileSync(`${SHOTS}/page.png`, await p.screenshot());
 
   // go to an analysed frame (trimmed window 3: frames 1..10 are analysed)
-  await p.locator('body').press('ArrowRight');
-  await p.locator('body').press('ArrowRight');
+  // (the slider sets the frame wherever the run left it)
+  const next = p.getByRole('button', { name: 'Next frame' });
+  await p.getByLabel('Frame', { exact: true }).fill('2');
   await p.getByTestId('frame-counter').filter({ hasText: `frame 3 / ${AU_FRAMES}` }).waitFor();
 
   // --- brush a rectangle over the middle of the map
+  await p.waitForTimeout(300);
+  const before3d = brightness(decodePng(await p.getByTestId('atoms-canvas').screenshot()));
   const box = (await map.getByTestId('map-overlay').boundingBox())!;
   await p.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.15);
   await p.mouse.down();
@@ -129,13 +143,18 @@ it('brush, trace, cut and export on a real small run', async () => {
   const highlighted = Number(await map.getByTestId('highlighted-atoms').textContent());
   expect(framePoints).toBeGreaterThan(0);
   expect(highlighted).toBe(framePoints);
+  expect(highlighted).toBeLessThan(AU_ATOMS * MAX_HIGHLIGHT_FRACTION);
+  // the 3D view dims the atoms outside the brush: the picture gets darker
+  await p.waitForTimeout(300);
+  const after3d = brightness(decodePng(await p.getByTestId('atoms-canvas').screenshot()));
+  expect(after3d).toBeLessThan(before3d * MAX_DIMMED_RATIO);
   const counts = (await map.getByTestId('brush-counts').textContent())!;
   const m = /^(\d+) points · (\d+) atoms · (\d+) frames \((\d+) ms\)$/.exec(counts);
   expect(m).not.toBeNull();
   expect(Number(m![1])).toBeGreaterThanOrEqual(framePoints);
   console.log(`brush on ${AU_ATOMS} atoms: ${counts}`);
   // the next frame: the 3D mask follows
-  await p.locator('body').press('ArrowRight');
+  await next.click();
   await p.getByTestId('frame-counter').filter({ hasText: `frame 4 / ${AU_FRAMES}` }).waitFor();
   await p.waitForTimeout(100);
   expect(Number(await map.getByTestId('highlighted-atoms').textContent())).toBe(Number(await map.getByTestId('frame-points').textContent()));

@@ -137,7 +137,8 @@ export function chordFigure(d: ChordFigureData, name = 'chord', width = 520, hei
   return {
     name, width, height,
     svg: () => {
-      const scale = (Math.min(width, height) - 60) / (2 * CHORD_R_OUTER) / 1.0;
+      // outer radius R = 0.5 units; leave room for the labels at 1.08 R
+      const scale = Math.max(10, Math.min(width, height) - 110) / (2 * CHORD_R_OUTER);
       const cx = width / 2, cy = height / 2;
       const body: string[] = [];
       const ribbons = d.layout.ribbons.map((r) => el('path', { d: ribbonPath(r, scale), fill: d.colours[r.colour] ?? '#888888', 'fill-opacity': 0.4,

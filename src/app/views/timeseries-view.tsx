@@ -7,11 +7,14 @@ import { cssColour, microColour } from './layout/palettes.ts';
 import { Empty, ExportButtons, useSize } from './view-common.tsx';
 
 const M = { left: 40, right: 90, top: 8, bottom: 22 };
+/** Brushed atoms drawn bold, at most (the rest stay faint). */
+const MAX_BOLD = 60;
 
 /** LENS of every analysed atom against time (faint), traced / brushed atoms bold, side histogram, time cursor. */
 export function TimeseriesView() {
   const r = useViews((s) => s.results);
   const traced = useViews((s) => s.traced);
+  const selected = useViews((s) => s.selected);
   const frameIndex = useViews((s) => s.frameIndex);
   const bodyRef = useRef<HTMLDivElement | null>(null);
   const baseRef = useRef<HTMLCanvasElement | null>(null);
@@ -65,6 +68,18 @@ export function TimeseriesView() {
     c.width = size.width; c.height = size.height;
     const ctx = c.getContext('2d');
     if (!ctx) return;
+    // brushed atoms (the 3D selection of this frame), at most MAX_BOLD of them, then traced atoms
+    if (selected) {
+      ctx.strokeStyle = 'rgba(255,0,255,0.8)'; ctx.lineWidth = 1.2;
+      let shown = 0;
+      for (let a = 0; a < r.nAtoms && shown < MAX_BOLD; a++) {
+        if (!selected[r.atoms[a]]) continue;
+        shown++;
+        ctx.beginPath();
+        for (let j = 0; j < r.nFrames; j++) { const x = xOf(j), y = yOf(values[j * r.nAtoms + a]); if (j) ctx.lineTo(x, y); else ctx.moveTo(x, y); }
+        ctx.stroke();
+      }
+    }
     traced.forEach((atom, i) => {
       const a = analysedAtomOf(r.atoms, atom);
       if (a < 0) return;
@@ -76,7 +91,7 @@ export function TimeseriesView() {
     const j = analysedFrameOf(r.frames, frameIndex);
     if (j >= 0) { ctx.strokeStyle = '#d62728'; ctx.lineWidth = 1; ctx.beginPath(); ctx.moveTo(xOf(j), M.top); ctx.lineTo(xOf(j), M.top + ph); ctx.stroke(); }
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [r, values, traced, frameIndex, size.width, size.height]);
+  }, [r, values, traced, selected, frameIndex, size.width, size.height]);
 
   if (!r || !values) return <div className="aview"><Empty /></div>;
   const onClick = (e: React.MouseEvent) => {
