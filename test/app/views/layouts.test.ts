@@ -192,3 +192,21 @@ describe('time series helpers', () => {
     expect(Array.from(h.edges)).toEqual([0, 1, 2]);
   });
 });
+
+describe('contour lines are not drawn along the grid border', () => {
+  it('a density peaked at a corner gives open lines, none running along the border', () => {
+    // points crowded towards (0, 0): the level lines cross the border instead of following it
+    const n = 4000;
+    const x = new Float32Array(n), y = new Float32Array(n);
+    for (let i = 0; i < n; i++) { const t = (i % 97) / 97, u = Math.floor(i / 97) / (n / 97); x[i] = t * t; y[i] = u * u; }
+    const g = logDensity({ x, y, n });
+    const lines = densityContours(g);
+    expect(lines.length).toBeGreaterThan(0);
+    const wx = (g.x1 - g.x0) / g.bins, wy = (g.y1 - g.y0) / g.bins;
+    for (const l of lines) for (const ring of l.rings) for (let i = 2; i < ring.length; i += 2) {
+      const alongX = ring[i] === ring[i - 2] && (Math.abs(ring[i] - g.x0) < 1e-12 * wx || Math.abs(ring[i] - g.x1) < 1e-9 * wx);
+      const alongY = ring[i + 1] === ring[i - 1] && (Math.abs(ring[i + 1] - g.y0) < 1e-12 * wy || Math.abs(ring[i + 1] - g.y1) < 1e-9 * wy);
+      expect(alongX || alongY).toBe(false);
+    }
+  });
+});

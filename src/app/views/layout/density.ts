@@ -89,7 +89,7 @@ export function logDensity(p: MapPoints, bins = DENSITY_BINS): DensityGrid {
 
 export interface ContourLine {
   level: number;
-  /** Rings in data coordinates: each ring x0, y0, x1, y1, ... */
+  /** Lines in data coordinates (rings opened where they ran along the grid border): x0, y0, x1, y1, ... */
   rings: Float64Array[];
 }
 
@@ -102,12 +102,28 @@ export function densityContours(g: DensityGrid, nLevels = 10): ContourLine[] {
   const gen = contours().size([g.bins, g.bins]).thresholds(levels);
   // grid value i sits at the centre of bin i: contour coordinate c -> x0 + c * binWidth
   const wx = (g.x1 - g.x0) / g.bins, wy = (g.y1 - g.y0) / g.bins;
-  return gen(Array.from(g.values)).map((mp) => ({
-    level: mp.value,
-    rings: mp.coordinates.flatMap((poly) => poly.map((ring) => {
-      const out = new Float64Array(ring.length * 2);
-      ring.forEach(([cx, cy], i) => { out[2 * i] = g.x0 + cx * wx; out[2 * i + 1] = g.y0 + cy * wy; });
-      return out;
-    })),
-  }));
+  return gen(Array.from(g.values)).map((mp) => {
+    const rings: Float64Array[] = [];
+    for (const poly of mp.coordinates) for (const ring of poly) rings.push(...openAtBorder(ring, g.bins, g.x0, g.y0, wx, wy));
+    return { level: mp.value, rings };
+  });
+}
+
+/**
+ * d3-contour closes every polygon along the grid border; a contour plot draws only the level
+ * lines, so each ring is split into polylines wherever it runs along the border.
+ */
+function openAtBorder(ring: number[][], bins: number, x0: number, y0: number, wx: number, wy: number): Float64Array[] {
+  const onEdge = (a: number[], b: number[]) =>
+    (a[0] === b[0] && (a[0] <= 0 || a[0] >= bins)) || (a[1] === b[1] && (a[1] <= 0 || a[1] >= bins));
+  const out: Float64Array[] = [];
+  let cur: number[] = [];
+  const flush = () => { if (cur.length >= 4) out.push(Float64Array.from(cur)); cur = []; };
+  for (let i = 0; i < ring.length; i++) {
+    const p = ring[i];
+    if (i > 0 && onEdge(ring[i - 1], p)) flush();
+    cur.push(x0 + p[0] * wx, y0 + p[1] * wy);
+  }
+  flush();
+  return out;
 }
