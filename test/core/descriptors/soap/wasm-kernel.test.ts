@@ -5,8 +5,10 @@
  * Agreement with dscribe itself is soap-fixtures.test.ts, which runs on the default (wasm) kernel.
  */
 import { describe, expect, it } from 'vitest';
-import { createSoapScratch, computeSoap, planSoap, type SoapKernel, type SoapParams, type SoapPlan } from '../../../../src/core/descriptors/soap/soap.ts';
-import { soapWasmAvailable } from '../../../../src/core/descriptors/soap/wasm/soap-wasm.ts';
+import { createSoapScratch, computeSoap, soapFrame, speciesCodes, planSoap, type SoapKernel, type SoapParams, type SoapPlan } from '../../../../src/core/descriptors/soap/soap.ts';
+import { createSoapWasmKernel, soapWasmAvailable } from '../../../../src/core/descriptors/soap/wasm/soap-wasm.ts';
+import { createYlmTable } from '../../../../src/core/descriptors/common/ylm.ts';
+import { buildNeighbourList, createNeighbourList } from '../../../../src/core/geometry/neighbours.ts';
 import { au309Frames, compareRows, cu211Frames, inlineFrames, loadFixture, type FrameInput, type SoapFixture } from './_fixtures.ts';
 
 // Issue 3 / wasm brief: "same spectra as the TS path to <= 1e-12 relative per row" (max|diff| / max|row|).
@@ -105,4 +107,40 @@ describe('wasm SOAP kernel', () => {
       expect(res.worst, `worst row ${res.row} col ${res.col}`).toBeLessThanOrEqual(TOL_WASM_VS_TS_ROW_REL);
     });
   }
+
+  it('centres split over several kernel calls (small chunks) give the same rows', () => {
+    const fr = cu211Frames(1)[0];
+    const plan = planSoap({ rCut: 6, nMax: 8, lMax: 8, species: ['Cu'], periodic: true });
+    const centres = Int32Array.from({ length: 40 }, (_, i) => 60 * i);
+    const nl = createNeighbourList();
+    buildNeighbourList(nl, fr.positions, fr.species.length, fr.cell, [true, true, true], plan.neighbourRadius, centres, true);
+    const codes = speciesCodes(plan, fr.species);
+    const ts = new Float64Array(nl.n * plan.width);
+    soapFrame(plan, nl, codes, ts, 0, createSoapScratch(plan, { kernel: 'ts' }));
+    const kernel = createSoapWasmKernel({ nMax: 8, lMax: 8, nSpecies: 1, gto: plan.gto!, ylm: createYlmTable(8), blocks: plan.blocks,
+      neighbourRadius: plan.neighbourRadius, compactWidth: plan.compactWidth, chunkEntries: 1000 })!;
+    const wasm = new Float64Array(nl.n * plan.width);
+    const calls: number[] = [];
+    kernel.compactRows(nl, codes, null, (c0, c1, rows) => { calls.push(c1 - c0); wasm.set(rows, c0 * plan.width); });
+    expect(calls.length).toBeGreaterThan(10); // ~300 neighbours per centre: 3 centres per 1000 entries
+    expect(calls.reduce((a, b) => a + b, 0)).toBe(40);
+    const res = compareRows(wasm, ts, plan.width, true);
+    expect(res.worst).toBeLessThanOrEqual(TOL_WASM_VS_TS_ROW_REL);
+  });
+
+  it('one scratch across frames of growing and shrinking neighbour counts stays right', () => {
+    const plan = planSoap({ rCut: 6, nMax: 4, lMax: 4, species: ['Cu', 'O', 'H'], periodic: false }); // R_nb 9.7 Å: ~300 Cu neighbours, past the first batch capacity (256)
+    const wasmScratch = createSoapScratch(plan, { kernel: 'wasm' }), tsScratch = createSoapScratch(plan, { kernel: 'ts' });
+    expect(wasmScratch.kernel).toBe('wasm');
+    const small = { positions: pos.subarray(0, 18), species: species.slice(0, 6).map((s) => (s === 'C' ? 'Cu' : s)) };
+    const cu = cu211Frames(1)[0];
+    const big = { positions: cu.positions, species: cu.species };
+    const centres = Int32Array.from({ length: 30 }, (_, i) => 13 * i);
+    for (const fr of [small, big, small]) {
+      const c = fr === big ? centres : null;
+      const ts = computeSoap(fr.positions, fr.species, null, [false, false, false], plan, c, { scratch: tsScratch });
+      const wasm = computeSoap(fr.positions, fr.species, null, [false, false, false], plan, c, { scratch: wasmScratch });
+      expect(compareRows(wasm, ts, plan.width, true).worst).toBeLessThanOrEqual(TOL_WASM_VS_TS_ROW_REL);
+    }
+  });
 });

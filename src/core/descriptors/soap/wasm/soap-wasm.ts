@@ -32,6 +32,8 @@ export interface SoapWasmConfig {
   blocks: readonly { a: number; b: number }[];
   neighbourRadius: number;
   compactWidth: number;
+  /** Neighbour entries copied into linear memory per kernel call (default 2^20; bounds memory on large frames). */
+  chunkEntries?: number;
 }
 
 /** The neighbour-list fields the kernel reads (geometry/neighbours.ts NeighbourList). */
@@ -55,7 +57,6 @@ export interface SoapWasmKernel {
     onRows: (c0: number, c1: number, rows: Float64Array) => void): void;
 }
 
-/** Neighbour entries copied into linear memory per call (bounds memory for large frames). */
 const CHUNK_ENTRIES = 1 << 20;
 const BLOCK = 64;
 const PAGE = 65536;
@@ -120,6 +121,7 @@ export function createSoapWasmKernel(cfg: SoapWasmConfig): SoapWasmKernel | null
   // Fixed scratch (zeroed memory: the padding slots k >= N of R are never written and stay 0).
   const pSpStart = alloc(4 * (S + 1)), pFill = alloc(4 * S), pY = alloc(8 * BLOCK * LL), pR = alloc(8 * BLOCK * RW),
     pPrim = alloc(8 * S * LL * NP), pCn = alloc(8 * S * N * LL);
+  const chunkEntries = cfg.chunkEntries ?? CHUNK_ENTRIES;
   const dynBase = top;
   ensure(dynBase);
   let batchCap = -1;
@@ -144,7 +146,7 @@ export function createSoapWasmKernel(cfg: SoapWasmConfig): SoapWasmKernel | null
       while (c0 < n) {
         // Chunk of centres with at most CHUNK_ENTRIES entries (at least one centre).
         let c1 = c0 + 1;
-        while (c1 < n && off[c1 + 1] - off[c0] <= CHUNK_ENTRIES) c1++;
+        while (c1 < n && off[c1 + 1] - off[c0] <= chunkEntries) c1++;
         const e0 = off[c0], ne = off[c1] - e0, nc = c1 - c0;
         top = inputBase;
         const pOff = alloc(4 * (nc + 1)), pIdx = alloc(4 * ne), pDx = alloc(8 * ne), pDy = alloc(8 * ne), pDz = alloc(8 * ne),
