@@ -15,9 +15,12 @@ import { bytesSource } from '../../src/core/io/source.ts';
 // the current frame it holds; a click traces an atom; dragging the dendrogram cut changes the
 // macro-cluster count; every view exports as SVG (well-formed, expected elements) and PNG (decoded
 // at the requested size); the labelled extended XYZ reads back through the project's reader.
+// Then the bundled example (Open example) with the Cu(211) preset on its first frames.
 
 const AU_ATOMS = 309;
 const AU_FRAMES = 12;
+/** Frames of the Cu(211) example analysed by the preset in the second test (window 20 trims 10 + 10 and the last frame). */
+const CU_FRAMES = 26;
 /** PNG scale chosen for the exports, and the figure sizes of src/app/views/analysis-data.ts. */
 const SCALE = 2;
 const FIGURES: Array<{ panel: string; name: string; width: number; height: number; marker: string }> = [
@@ -232,4 +235,31 @@ it('brush, trace, cut and export on a real small run', async () => {
   for (const name of ['cluster', 'macro', 'lens', 'pc1']) expect(f0.properties?.[name]).toHaveLength(AU_ATOMS);
   const recipe = await downloaded(p, () => exp.locator('[data-export="recipe"]').click());
   expect(JSON.parse(recipe.bytes.toString('utf8')).name).toBe(SMALL.name);
+});
+
+it('the bundled example with the Cu(211) preset on its first frames: a brush highlights the same atoms in 3D', async () => {
+  const p = await openPage();
+  await p.getByRole('button', { name: 'Open example' }).click();
+  await p.getByTestId('atom-count').filter({ hasText: /^2,?400$/ }).waitFor({ timeout: 60_000 });
+  const params = panel(p, 'parameters');
+  await params.getByLabel('Preset').selectOption('cu211');
+  await params.getByLabel('Frames to analyse').fill(String(CU_FRAMES));
+  await params.getByRole('button', { name: 'Run', exact: true }).click();
+  await params.getByTestId('run-figures').waitFor({ timeout: 170_000 });
+  const map = panel(p, 'pca-map');
+  await map.getByTestId('map-points').waitFor();
+  // trajectory frame 12 is analysed (kept frames start at 10)
+  await p.getByLabel('Frame', { exact: true }).fill('12');
+  await p.getByTestId('frame-counter').filter({ hasText: 'frame 13 / ' }).waitFor();
+  const box = (await map.getByTestId('map-overlay').boundingBox())!;
+  await p.mouse.move(box.x + box.width * 0.05, box.y + box.height * 0.05);
+  await p.mouse.down();
+  await p.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.95, { steps: 6 });
+  await p.mouse.up();
+  await map.getByTestId('highlighted-atoms').waitFor();
+  const framePoints = Number(await map.getByTestId('frame-points').textContent());
+  expect(framePoints).toBeGreaterThan(0);
+  expect(Number(await map.getByTestId('highlighted-atoms').textContent())).toBe(framePoints);
+  console.log(`Cu(211) example, ${CU_FRAMES} frames: ${await map.getByTestId('brush-counts').textContent()}`);
+  if (SHOTS) writeFileSync(`${SHOTS}/cu-example.png`, await p.screenshot());
 });
