@@ -110,11 +110,13 @@ export function createSoapWasmKernel(cfg: SoapWasmConfig): SoapWasmKernel | null
   for (let u = 0; u < nU; u++) uStart[u + 1] += uStart[u];
   const fillU = uStart.slice(0, nU);
   for (let l = 0; l <= L; l++) for (let k = 0; k < N; k++) uPos[fillU[g.gammaRow[l * N + k]]++] = l * NP + k;
+  const coefT = new Float64Array((L + 1) * N * NP);
+  for (let l = 0; l <= L; l++) for (let n = 0; n < N; n++) for (let k = 0; k < N; k++) coefT[(l * N + k) * NP + n] = g.coefs[(l * N + n) * N + k];
   const pref = Float64Array.from({ length: L + 1 }, (_, l) => Math.PI * Math.sqrt(8 / (2 * l + 1)));
   const blk = Int32Array.from(cfg.blocks.flatMap((b) => [b.a, b.b]));
   const f64 = (a: Float64Array): number => { const p = alloc(a.length * 8 + 8); ensure(top); new Float64Array(ex.memory.buffer, p, a.length).set(a); return p; };
   const i32 = (a: Int32Array): number => { const p = alloc(a.length * 4 + 8); ensure(top); new Int32Array(ex.memory.buffer, p, a.length).set(a); return p; };
-  const pGam = f64(g.uniqueGammas), pUStart = i32(uStart), pUPos = i32(uPos), pCoef = f64(g.coefs), pTa = f64(cfg.ylm.a),
+  const pGam = f64(g.uniqueGammas), pUStart = i32(uStart), pUPos = i32(uPos), pCoef = f64(coefT), pTa = f64(cfg.ylm.a),
     pTb = f64(cfg.ylm.b), pDiag = f64(cfg.ylm.diag), pFrac = f64(POW2_FRAC), pPref = f64(pref), pBlk = i32(blk);
   ex.setup(N, L, S, nU, cfg.blocks.length, cfg.neighbourRadius * cfg.neighbourRadius, pGam, pUStart, pUPos, pCoef, pTa, pTb,
     pDiag, pFrac, pPref, pBlk);

@@ -23,7 +23,7 @@ let RMAX2: f64 = 0;   // R_nb²
 let pGam: usize = 0;    // f64[NU]: distinct gammas
 let pUStart: usize = 0; // i32[NU+1]: CSR of the (l*NP + k) slots fed by each gamma
 let pUPos: usize = 0;   // i32[(L+1)*N]
-let pCoef: usize = 0;   // f64[(L+1)*N*N]: coef^(l)_nk at (l*N + n)*N + k
+let pCoef: usize = 0;   // f64[(L+1)*N*NP]: coef^(l)_nk at (l*N + k)*NP + n (transposed, n padded with 0)
 let pTa: usize = 0;     // f64 ylm recurrence a (tri index)
 let pTb: usize = 0;     // f64 ylm recurrence b
 let pDiag: usize = 0;   // f64[L+1]
@@ -73,11 +73,11 @@ const EXP_MIN: f64 = -700.0;
   const t = f64x2.add(f64x2.mul(xc, f64x2.splat(INV_STEP)), f64x2.splat(MAGIC));
   const fi = f64x2.sub(t, f64x2.splat(MAGIC));
   // bits(t) = bits(MAGIC) + i with i = round(x 64/ln2) in [-64635, 0]; its low 6 bits are j = i & 63.
-  // 2^q, q = i >> 6: exponent bits (q + 1023) << 52 = ((i + 1023*64) & ~63) << 46 (no 64-bit arithmetic shift in SSE).
-  const iv = i64x2.sub(t, i64x2.splat(reinterpret<i64>(MAGIC)));
-  const scale = i64x2.shl(v128.and(i64x2.add(iv, i64x2.splat(1023 * 64)), i64x2.splat(~(<i64>63))), 46);
+  // 2^q, q = i >> 6: exponent bits (q + 1023) << 52 = ((i + 1023*64) & ~63) << 46 (no 64-bit arithmetic
+  // shift in SSE), with i = bits(t) - bits(MAGIC) folded into one add.
+  const scale = i64x2.shl(v128.and(i64x2.add(t, i64x2.splat(1023 * 64 - reinterpret<i64>(MAGIC))), i64x2.splat(~(<i64>63))), 46);
   const j0 = <usize>(i32x4.extract_lane(t, 0) & 63), j1 = <usize>(i32x4.extract_lane(t, 2) & 63);
-  const frac = f64x2.replace_lane(f64x2.splat(load<f64>(pFrac + (j0 << 3))), 1, load<f64>(pFrac + (j1 << 3)));
+  const frac = v128.load64_lane(pFrac + (j1 << 3), v128.load64_zero(pFrac + (j0 << 3)), 1);
   const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(fi, f64x2.splat(STEP_HI))), f64x2.mul(fi, f64x2.splat(STEP_LO)));
   let p = f64x2.add(f64x2.splat(1.0 / 120.0), f64x2.mul(r, f64x2.splat(1.0 / 720.0)));
   p = f64x2.add(f64x2.splat(1.0 / 24.0), f64x2.mul(r, p));
@@ -141,7 +141,8 @@ function harmonics2(q: i32, p: i32): void {
  * Radial factors w exp(-gamma d²) of neighbours p..p+7 into R rows p..p+7 at every slot l*NP + k of
  * each gamma (four independent exponentials per step, so their latency chains overlap).
  */
-function radial8(q: i32, p: i32): void {
+// @ts-ignore: decorator
+@inline function radial8(q: i32, p: i32, weighted: bool): void {
   const qa = pBR2 + (<usize>q << 3), qw = pBW + (<usize>q << 3);
   const r2a = v128.load(qa), r2b = v128.load(qa, 16), r2c = v128.load(qa, 32), r2d = v128.load(qa, 48);
   const wa = v128.load(qw), wb = v128.load(qw, 16), wc = v128.load(qw, 32), wd = v128.load(qw, 48);
@@ -150,10 +151,8 @@ function radial8(q: i32, p: i32): void {
   let j = load<i32>(pUStart);
   for (let u = 0; u < NU; u++) {
     const g = f64x2.splat(-load<f64>(pGam + (<usize>u << 3)));
-    const ea = f64x2.mul(wa, exp2(f64x2.mul(g, r2a)));
-    const eb = f64x2.mul(wb, exp2(f64x2.mul(g, r2b)));
-    const ec = f64x2.mul(wc, exp2(f64x2.mul(g, r2c)));
-    const ed = f64x2.mul(wd, exp2(f64x2.mul(g, r2d)));
+    let ea = exp2(f64x2.mul(g, r2a)), eb = exp2(f64x2.mul(g, r2b)), ec = exp2(f64x2.mul(g, r2c)), ed = exp2(f64x2.mul(g, r2d));
+    if (weighted) { ea = f64x2.mul(wa, ea); eb = f64x2.mul(wb, eb); ec = f64x2.mul(wc, ec); ed = f64x2.mul(wd, ed); }
     const j1 = load<i32>(pUStart + (<usize>(u + 1) << 2));
     for (; j < j1; j++) {
       const a = row0 + (<usize>load<i32>(pUPos + (<usize>j << 2)) << 3);
@@ -268,20 +267,28 @@ export function rows(c0: i32, c1: i32, offsets: usize, index: usize, dx: usize, 
       for (let q0 = load<i32>(pSpStart + (<usize>sp << 2)); q0 < qEnd; q0 += BLOCK) {
         const nb = min(BLOCK, qEnd - q0);
         for (let p = 0; p < nb; p += 2) harmonics2(q0 + p, p);
-        for (let p = 0; p < nb; p += 8) radial8(q0 + p, p);
+        // unweighted: w = 1 and w * e = e exactly, so the multiply is skipped
+        if (w != 0) for (let p = 0; p < nb; p += 8) radial8(q0 + p, p, true);
+        else for (let p = 0; p < nb; p += 8) radial8(q0 + p, p, false);
         accumulate(sp, nb);
       }
       // c_nlm = sum_k coef^(l)_nk prim_klm
       const base = sp * NLL, pb = sp * LL * NP;
       for (let l = 0; l <= L; l++) {
-        const tl = 2 * l + 1, blk = base + N * l * l, cl = l * N * N, ll = l * l;
-        for (let n = 0; n < N; n++) {
-          const o = blk + n * tl;
-          for (let m = 0; m < tl; m++) {
-            let acc: f64 = 0;
-            const pr = pPrim + (<usize>(pb + (ll + m) * NP) << 3), cf = pCoef + (<usize>(cl + n * N) << 3);
-            for (let k = 0; k < N; k++) acc += load<f64>(cf + (<usize>k << 3)) * load<f64>(pr + (<usize>k << 3));
-            store<f64>(pCn + (<usize>(o + m) << 3), acc);
+        const tl = 2 * l + 1, blk = base + N * l * l, cl = l * N * NP, ll = l * l;
+        // two n per lane pair; each sum runs over k in order, as in TS
+        for (let m = 0; m < tl; m++) {
+          const pr = pPrim + (<usize>(pb + (ll + m) * NP) << 3);
+          for (let n = 0; n < N; n += 2) {
+            let acc = f64x2.splat(0);
+            let cf = pCoef + (<usize>(cl + n) << 3);
+            for (let k = 0; k < N; k++) {
+              acc = f64x2.add(acc, f64x2.mul(v128.load(cf), v128.load64_splat(pr + (<usize>k << 3))));
+              cf += <usize>NP << 3;
+            }
+            const o = pCn + (<usize>(blk + n * tl + m) << 3);
+            v128.store64_lane(o, acc, 0);
+            if (n + 1 < N) v128.store64_lane(o + (<usize>tl << 3), acc, 1);
           }
         }
       }
