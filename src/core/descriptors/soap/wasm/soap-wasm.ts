@@ -122,7 +122,7 @@ export function createSoapWasmKernel(cfg: SoapWasmConfig): SoapWasmKernel | null
     pDiag, pFrac, pPref, pBlk);
   // Fixed scratch (zeroed memory: the padding slots k >= N of R are never written and stay 0).
   const pSpStart = alloc(4 * (S + 1)), pFill = alloc(4 * S), pY = alloc(8 * BLOCK * LL), pR = alloc(8 * BLOCK * RW),
-    pPrim = alloc(8 * S * LL * NP), pCn = alloc(8 * S * N * LL);
+    pPrim = alloc(8 * S * LL * NP), pCn = alloc(8 * (S * LL * NP + 2));
   const chunkEntries = cfg.chunkEntries ?? CHUNK_ENTRIES;
   const dynBase = top;
   ensure(dynBase);

@@ -3,8 +3,8 @@
  * scripts/build-wasm.mjs into ../kernel-wasm.ts. It performs, operation for operation, the
  * arithmetic of expandGto + powerCompact in ../../soap.ts (the reference), so that its rows equal
  * the TypeScript rows: same fast exp (common/fast-exp.ts), same harmonic recurrence (common/ylm.ts),
- * same summation order of every sum. SIMD runs over two neighbours (harmonics, exponentials) and
- * over pairs of radial indices k (the multiply-adds), never across a sum.
+ * same summation order of every sum. SIMD runs over two neighbours (harmonics, exponentials), over
+ * pairs of radial indices k (the multiply-adds), n (c_nlm) and n' (power spectrum), never across a sum.
  *
  * Memory: the module allocates nothing; the loader (../soap-wasm.ts) lays out every table, scratch
  * and input array in linear memory above heapBase() and passes the addresses.
@@ -38,7 +38,7 @@ let pY: usize = 0;       // f64[BLOCK*LL]: solid harmonics at p*LL + lm
 let pE: usize = 0;       // unused spare
 let pR: usize = 0;       // f64[BLOCK*RW]: w exp(-gamma d²) at p*RW + l*NP + k (pad k stays 0)
 let pPrim: usize = 0;    // f64[S*LL*NP]: primitive sums at sp*LL*NP + lm*NP + k
-let pCn: usize = 0;      // f64[S*N*LL]: c_nlm in the TS layout sp*N*LL + N*l² + n*(2l+1) + (m+l)
+let pCn: usize = 0;      // f64[S*LL*NP + 2]: c_nlm at sp*LL*NP + lm*NP + n (n padded)
 
 const BLOCK: i32 = 64;
 
@@ -232,7 +232,6 @@ function accumulate(sp: i32, nb: i32): void {
  */
 export function rows(c0: i32, c1: i32, offsets: usize, index: usize, dx: usize, dy: usize, dz: usize, r2: usize,
   w: usize, codes: usize, out: usize, width: i32): void {
-  const NLL = N * LL;
   for (let c = c0; c < c1; c++) {
     const e0 = load<i32>(offsets + (<usize>c << 2)), e1 = load<i32>(offsets + (<usize>(c + 1) << 2));
     // counting sort by species (stable), cut to R_nb
@@ -273,9 +272,9 @@ export function rows(c0: i32, c1: i32, offsets: usize, index: usize, dx: usize, 
         accumulate(sp, nb);
       }
       // c_nlm = sum_k coef^(l)_nk prim_klm
-      const base = sp * NLL, pb = sp * LL * NP;
+      const pb = sp * LL * NP;
       for (let l = 0; l <= L; l++) {
-        const tl = 2 * l + 1, blk = base + N * l * l, cl = l * N * NP, ll = l * l;
+        const tl = 2 * l + 1, cl = l * N * NP, ll = l * l;
         // two n per lane pair; each sum runs over k in order, as in TS
         for (let m = 0; m < tl; m++) {
           const pr = pPrim + (<usize>(pb + (ll + m) * NP) << 3);
@@ -286,27 +285,30 @@ export function rows(c0: i32, c1: i32, offsets: usize, index: usize, dx: usize, 
               acc = f64x2.add(acc, f64x2.mul(v128.load(cf), v128.load64_splat(pr + (<usize>k << 3))));
               cf += <usize>NP << 3;
             }
-            const o = pCn + (<usize>(blk + n * tl + m) << 3);
-            v128.store64_lane(o, acc, 0);
-            if (n + 1 < N) v128.store64_lane(o + (<usize>tl << 3), acc, 1);
+            v128.store(pCn + (<usize>(pb + (ll + m) * NP + n) << 3), acc);
           }
         }
       }
     }
-    // compact power spectrum
+    // compact power spectrum, two q per lane pair; each sum runs over m in order, as in TS
     let pos = out + (<usize>((c - c0) * width) << 3);
+    const mstride = <usize>NP << 3;
     for (let bi = 0; bi < NBLK; bi++) {
       const a = load<i32>(pBlk + (<usize>(2 * bi) << 2)), b = load<i32>(pBlk + (<usize>(2 * bi + 1) << 2));
       for (let l = 0; l <= L; l++) {
-        const tl = 2 * l + 1, pref = load<f64>(pPref + (<usize>l << 3));
-        const ba = a * NLL + N * l * l, bb = b * NLL + N * l * l;
+        const tl = 2 * l + 1, pref = f64x2.splat(load<f64>(pPref + (<usize>l << 3)));
+        const ba = pCn + (<usize>((a * LL + l * l) * NP) << 3), bb = pCn + (<usize>((b * LL + l * l) * NP) << 3);
         for (let n = 0; n < N; n++) {
-          for (let q = a == b ? n : 0; q < N; q++) {
-            let acc: f64 = 0;
-            const oa = pCn + (<usize>(ba + n * tl) << 3), ob = pCn + (<usize>(bb + q * tl) << 3);
-            for (let m = 0; m < tl; m++) acc += load<f64>(oa + (<usize>m << 3)) * load<f64>(ob + (<usize>m << 3));
-            store<f64>(pos, pref * acc);
-            pos += 8;
+          for (let q = a == b ? n : 0; q < N; q += 2) {
+            let acc = f64x2.splat(0);
+            let pa = ba + (<usize>n << 3), pq = bb + (<usize>q << 3);
+            for (let m = 0; m < tl; m++) {
+              acc = f64x2.add(acc, f64x2.mul(v128.load64_splat(pa), v128.load(pq)));
+              pa += mstride; pq += mstride;
+            }
+            const res = f64x2.mul(acc, pref);
+            v128.store64_lane(pos, res, 0);
+            if (q + 1 < N) { v128.store64_lane(pos, res, 1, 8); pos += 16; } else pos += 8;
           }
         }
       }
