@@ -11,6 +11,7 @@ import type { Results } from '../../core/pipeline/results.ts';
 import { macroStep, type MacroStep } from '../../core/pipeline/analysis.ts';
 import { analysedAtomOf, atomMaskForFrame, type MapColourMode } from './layout/map-layout.ts';
 import type { ChordOrdering } from './layout/chord-layout.ts';
+import { clusterLayers } from '../compute/layers.ts';
 
 export interface NamedSet { name: string; rows: Uint8Array; resultsVersion: number }
 
@@ -144,8 +145,14 @@ export const viewsSlice: StateCreator<AppState, [], [], ViewsSlice> = (set, getA
     setMapAxes: (x, y) => set({ mapAxes: [x, y] } as Partial<ViewsState>),
     setShowContours: (b) => set({ showContours: b } as Partial<ViewsState>),
     setMacroCut: (t) => {
-      const r = get().results;
-      set({ macroOverride: t === null || !r ? null : macroAtCut(r, t) } as Partial<ViewsState>);
+      const s = get(), r = s.results;
+      const macroOverride = t === null || !r ? null : macroAtCut(r, t);
+      set({ macroOverride } as Partial<ViewsState>);
+      // the 3D view's macro-cluster colours follow the cut too (when the run installed that layer)
+      if (r && s.trajectory && s.layers.macro) {
+        const layer = clusterLayers({ ...r, analysis: { ...r.analysis, macro: macroOverride ?? r.analysis.macro } }, s.trajectory.nAtoms)[1];
+        s.addLayer(layer);
+      }
     },
     setHeatmapLevel: (l) => set({ heatmapLevel: l } as Partial<ViewsState>),
     setHideDiagonal: (b) => set({ hideDiagonal: b } as Partial<ViewsState>),

@@ -63,8 +63,13 @@ describe('views slice', () => {
     const s = () => store.getState() as ViewsState;
     s().setResults(cuResults());
     expect(currentMacro(s())!.nMacro).toBe(6);
+    s().addLayer({ id: 'macro', label: 'Macro-cluster', kind: 'categorical', nAtoms: 2400, frames: Int32Array.from(cuResults().frames),
+      values: new Float32Array(479 * 2400), categories: [] });
     s().setMacroCut(1.19);
     const m = currentMacro(s())!;
+    // the 3D layer now holds the re-merged labels: 3 categories, atom of row 0 in frame 10
+    expect(s().layers.macro.categories).toEqual(['macro 0', 'macro 1', 'macro 2']);
+    expect(s().layers.macro.values[cuResults().atoms[5]]).toBe(m.labels[5]);
     expect(m.nMacro).toBe(3);
     // merges at 1.1720 (1, 5), 1.1746 (2, 3), 1.1894 (0, 4): partition {0,4} {1,5} {2,3}
     expect(Array.from(m.microToMacro)).toEqual([0, 1, 2, 2, 0, 1]);
