@@ -8,8 +8,8 @@
  * Reference Python pipeline (fixtures/learn/README.md, 2 busy cores): dscribe SOAP 114 s (450,000
  * environments, 2 workers), SOAPify LENS 40 s, sklearn PCA 209 s, hdbscan 107 s (default MST) or
  * 161 s (exact MST) + 5.9 / 8.6 s membership: about 470 s (default) / 530 s (exact) in all.
- * `--row-cache-mb` keeps the pass-A rows as float32 when they fit (0 = recompute them for the
- * projection pass; default 0).
+ * `--row-cache-mb` keeps the pass-A rows as float32 when they fit (default 768, as the CLI; the
+ * rows need 534 MiB); 0 recomputes them for the projection pass (pipeline.md §6).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -35,7 +35,7 @@ function flag(args: string[], name: string, dflt: number): number {
 
 export async function main(args: string[] = []): Promise<void> {
   const workers = flag(args, '--workers', nodeParallelism());
-  const cacheMb = flag(args, '--row-cache-mb', 0);
+  const cacheMb = flag(args, '--row-cache-mb', 768); // the CLI's default budget (rows need 534 MiB)
   const maxFrames = flag(args, '--frames', Infinity);
   const load = (f: string) => readNpy(new Uint8Array(readFileSync(resolve(SHARED, DIR, f))), f);
   const path = resolve(SHARED, 'data/generated/cu211_600K_eam.lammpstrj.gz');
