@@ -126,17 +126,19 @@ describe('labelled extended XYZ (pipeline.md §12) round trip through openTrajec
     }
   });
 
-  it('all atoms: unanalysed atoms get -1 and NaN, written "nan"', async () => {
-    const t = memoryTrajectory();
-    const r = smallResults(2, 4, [1, 4]);
-    let text = '';
-    for await (const f of labelledExtxyz(t, r, { allAtoms: true })) text += f;
+  it('all atoms: unanalysed atoms get -1 and NaN, written "nan", and read back as NaN', async () => {
+    const { r, text, back } = await roundTrip(true);
     const lines = text.split('\n');
     expect(lines[0]).toBe('5');
     // atom 0 is not analysed: cluster -1, macro -1, lens/pc nan; atom 1 is analysed atom 0 (row 0 of frame j 0)
     expect(lines[2].split(/\s+/).slice(4)).toEqual(['-1', '-1', 'nan', 'nan', 'nan']);
     expect(lines[3].split(/\s+/).slice(4)).toEqual([String(r.analysis.cluster.labels[0]), String(r.analysis.macro.labels[0]), String(r.lens![0]), String(r.scores[0]), String(r.scores[1])]);
-    // NOTE (reported, reader not ours): openTrajectory rejects "nan" in a real column with a FormatError,
-    // so an all-atoms export does not round-trip through the project's reader yet.
+    expect(back.nAtoms).toBe(5);
+    const f = await back.readFrame(0);
+    expect(f.properties!.cluster[0]).toBe(-1);
+    expect(Number.isNaN(f.properties!.lens[0])).toBe(true);
+    expect(Number.isNaN(f.properties!.pc1[0])).toBe(true);
+    expect(f.properties!.lens[1]).toBe(r.lens![0]);
+    expect(f.properties!.pc1[1]).toBe(r.scores[0]);
   });
 });

@@ -147,6 +147,25 @@ describe('extended XYZ dialect (formats.md §2, synthetic)', () => {
     expect(e.at.line).toBe(10);
     expect(e.found).toBe('end of file');
   });
+
+  it('"nan" in a real property column reads as NaN (pipeline.md §12 export); not in positions, integers or as other words', async () => {
+    const lines = text.split('\n');
+    const ok = [...lines]; ok[3] = 'H 0.9 0.1 -0.2 nan NaN -nan 8 F';
+    const f = await (await openTrajectory([textSource('n.xyz', ok.join('\n'))])).readFrame(0);
+    const nanCount = Object.values(f.properties!).reduce((k, c) => k + Array.from(c).filter(Number.isNaN).length, 0);
+    expect(nanCount).toBe(3); // the three force components of atom 1, and nothing else
+    expect(f.properties!.tag[1]).toBe(8);
+    const badPos = [...lines]; badPos[3] = 'H nan 0.1 -0.2 0 0 0 8 F';
+    let e = await formatErrorOf(async () => readAll(await openTrajectory([textSource('p.xyz', badPos.join('\n'))])));
+    expect(e.at.line).toBe(4);
+    expect(e.expected).toContain('position');
+    const badInt = [...lines]; badInt[3] = 'H 0.9 0.1 -0.2 0 0 0 nan F';
+    e = await formatErrorOf(async () => readAll(await openTrajectory([textSource('i.xyz', badInt.join('\n'))])));
+    expect(e.expected).toContain('an integer');
+    const badWord = [...lines]; badWord[3] = 'H 0.9 0.1 -0.2 0 nanx 0 8 F';
+    e = await formatErrorOf(async () => readAll(await openTrajectory([textSource('w.xyz', badWord.join('\n'))])));
+    expect(e.found).toBe('"nanx"');
+  });
 });
 
 describe('atom order must not change between frames (formats.md §0.1)', () => {

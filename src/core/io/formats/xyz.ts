@@ -227,6 +227,12 @@ function decodeAtoms(file: string, cur: LineCursor, n: number, d: Dialect, keepN
         v = /^(T|True|true)$/.test(t) ? 1 : /^(F|False|false)$/.test(t) ? 0 : NaN;
       } else {
         v = type === 'I' ? f.int(k) : f.number(k);
+        // A real column may hold an explicit "nan" (ASE writes and reads it; pipeline.md §12 marks
+        // atoms that were not analysed so). Anything else that is not a number is an error.
+        if (type === 'R' && Number.isNaN(v) && /^[+-]?nan$/i.test(f.text(k))) {
+          props[p][a] = NaN;
+          continue;
+        }
       }
       if (Number.isNaN(v)) throw lineError(file, cur.line, `${type === 'R' ? 'a number' : type === 'I' ? 'an integer' : 'T or F'} for ${d.props[p][1]}`, f.text(k));
       props[p][a] = v;
