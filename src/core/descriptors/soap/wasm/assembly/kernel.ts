@@ -31,7 +31,7 @@ let pFrac: usize = 0;   // f64[64]: 2^(j/64), exactly the values of fast-exp.ts 
 let pPref: usize = 0;   // f64[L+1]: pi sqrt(8/(2l+1))
 let pBlk: usize = 0;    // i32[2*NBLK]: species pairs (a, b) in feature order
 // ---- scratch ----
-let pBX: usize = 0; let pBY: usize = 0; let pBZ: usize = 0; let pBR2: usize = 0; let pBW: usize = 0; // f64[cap+8]
+let pBX: usize = 0; let pBY: usize = 0; let pBZ: usize = 0; let pBR2: usize = 0; let pBW: usize = 0; // f64[cap+8]: groups of 4 and 8 read past the end
 let pSpStart: usize = 0; // i32[S+1]
 let pFill: usize = 0;    // i32[S]
 let pY: usize = 0;       // f64[BLOCK*LL]: solid harmonics at p*LL + lm
@@ -97,42 +97,59 @@ const EXP_MIN: f64 = -700.0;
   v128.store64_lane(a + (<usize>LL << 3), v, 1);
 }
 
-/** Solid harmonics of neighbours p, p+1 (batch index q) into Y rows p, p+1: ylm.ts solidHarmonics on two lanes. */
-function harmonics2(q: i32, p: i32): void {
-  const x = v128.load(pBX + (<usize>q << 3)), y = v128.load(pBY + (<usize>q << 3)), z = v128.load(pBZ + (<usize>q << 3));
-  const r2 = f64x2.add(f64x2.add(f64x2.mul(x, x), f64x2.mul(y, y)), f64x2.mul(z, z));
-  const base = pY + (<usize>(p * LL) << 3);
-  let cm = f64x2.splat(1.0), sm = f64x2.splat(0.0);
+/**
+ * Solid harmonics of neighbours p..p+3 (batch index q) into Y rows p..p+3: ylm.ts solidHarmonics on
+ * two lanes, for two pairs interleaved (independent dependency chains overlap).
+ */
+function harmonics4(q: i32, p: i32): void {
+  const qo = <usize>q << 3;
+  const xa = v128.load(pBX + qo), ya = v128.load(pBY + qo), za = v128.load(pBZ + qo);
+  const xb = v128.load(pBX + qo, 16), yb = v128.load(pBY + qo, 16), zb = v128.load(pBZ + qo, 16);
+  const r2a = f64x2.add(f64x2.add(f64x2.mul(xa, xa), f64x2.mul(ya, ya)), f64x2.mul(za, za));
+  const r2b = f64x2.add(f64x2.add(f64x2.mul(xb, xb), f64x2.mul(yb, yb)), f64x2.mul(zb, zb));
+  const baseA = pY + (<usize>(p * LL) << 3), baseB = baseA + (<usize>(2 * LL) << 3);
+  let cma = f64x2.splat(1.0), sma = f64x2.splat(0.0), cmb = f64x2.splat(1.0), smb = f64x2.splat(0.0);
   let pmm: f64 = 0.28209479177387814; // 1/(2 sqrt(pi)), as ylm.ts Y00
   for (let m = 0; m <= L; m++) {
     if (m > 0) {
-      const c = f64x2.sub(f64x2.mul(x, cm), f64x2.mul(y, sm));
-      sm = f64x2.add(f64x2.mul(x, sm), f64x2.mul(y, cm));
-      cm = c;
+      const ca = f64x2.sub(f64x2.mul(xa, cma), f64x2.mul(ya, sma));
+      const cb = f64x2.sub(f64x2.mul(xb, cmb), f64x2.mul(yb, smb));
+      sma = f64x2.add(f64x2.mul(xa, sma), f64x2.mul(ya, cma));
+      smb = f64x2.add(f64x2.mul(xb, smb), f64x2.mul(yb, cmb));
+      cma = ca; cmb = cb;
       pmm *= load<f64>(pDiag + (<usize>m << 3));
     }
     const p2s: f64 = m > 0 ? pmm * Math.SQRT2 : pmm;
-    let p2 = f64x2.splat(p2s);
-    if (m == 0) put(base, 0, p2);
+    let p2a = f64x2.splat(p2s), p2b = p2a;
+    if (m == 0) { put(baseA, 0, p2a); put(baseB, 0, p2b); }
     else {
       const o = m * m + m;
-      put(base, o + m, f64x2.mul(p2, cm)); put(base, o - m, f64x2.mul(p2, sm));
+      put(baseA, o + m, f64x2.mul(p2a, cma)); put(baseA, o - m, f64x2.mul(p2a, sma));
+      put(baseB, o + m, f64x2.mul(p2b, cmb)); put(baseB, o - m, f64x2.mul(p2b, smb));
     }
     if (m == L) break;
-    let p1 = f64x2.mul(f64x2.mul(f64x2.splat(Math.sqrt(<f64>(2 * m + 3))), z), p2);
+    const s3 = f64x2.splat(Math.sqrt(<f64>(2 * m + 3)));
+    let p1a = f64x2.mul(f64x2.mul(s3, za), p2a), p1b = f64x2.mul(f64x2.mul(s3, zb), p2b);
     {
       const l = m + 1, o = l * l + l;
-      if (m == 0) put(base, o, p1);
-      else { put(base, o + m, f64x2.mul(p1, cm)); put(base, o - m, f64x2.mul(p1, sm)); }
+      if (m == 0) { put(baseA, o, p1a); put(baseB, o, p1b); }
+      else {
+        put(baseA, o + m, f64x2.mul(p1a, cma)); put(baseA, o - m, f64x2.mul(p1a, sma));
+        put(baseB, o + m, f64x2.mul(p1b, cmb)); put(baseB, o - m, f64x2.mul(p1b, smb));
+      }
     }
     for (let l = m + 2; l <= L; l++) {
       const i = <usize>((l * (l + 1)) / 2 + m) << 3;
-      const pv = f64x2.sub(f64x2.mul(f64x2.mul(f64x2.splat(load<f64>(pTa + i)), z), p1),
-        f64x2.mul(f64x2.mul(f64x2.splat(load<f64>(pTb + i)), r2), p2));
+      const ta = f64x2.splat(load<f64>(pTa + i)), tb = f64x2.splat(load<f64>(pTb + i));
+      const pva = f64x2.sub(f64x2.mul(f64x2.mul(ta, za), p1a), f64x2.mul(f64x2.mul(tb, r2a), p2a));
+      const pvb = f64x2.sub(f64x2.mul(f64x2.mul(ta, zb), p1b), f64x2.mul(f64x2.mul(tb, r2b), p2b));
       const o = l * l + l;
-      if (m == 0) put(base, o, pv);
-      else { put(base, o + m, f64x2.mul(pv, cm)); put(base, o - m, f64x2.mul(pv, sm)); }
-      p2 = p1; p1 = pv;
+      if (m == 0) { put(baseA, o, pva); put(baseB, o, pvb); }
+      else {
+        put(baseA, o + m, f64x2.mul(pva, cma)); put(baseA, o - m, f64x2.mul(pva, sma));
+        put(baseB, o + m, f64x2.mul(pvb, cmb)); put(baseB, o - m, f64x2.mul(pvb, smb));
+      }
+      p2a = p1a; p1a = pva; p2b = p1b; p1b = pvb;
     }
   }
 }
@@ -265,7 +282,7 @@ export function rows(c0: i32, c1: i32, offsets: usize, index: usize, dx: usize, 
       const qEnd = load<i32>(pSpStart + (<usize>(sp + 1) << 2));
       for (let q0 = load<i32>(pSpStart + (<usize>sp << 2)); q0 < qEnd; q0 += BLOCK) {
         const nb = min(BLOCK, qEnd - q0);
-        for (let p = 0; p < nb; p += 2) harmonics2(q0 + p, p);
+        for (let p = 0; p < nb; p += 4) harmonics4(q0 + p, p);
         // unweighted: w = 1 and w * e = e exactly, so the multiply is skipped
         if (w != 0) for (let p = 0; p < nb; p += 8) radial8(q0 + p, p, true);
         else for (let p = 0; p < nb; p += 8) radial8(q0 + p, p, false);
