@@ -143,4 +143,16 @@ describe('wasm SOAP kernel', () => {
       expect(compareRows(wasm, ts, plan.width, true).worst).toBeLessThanOrEqual(TOL_WASM_VS_TS_ROW_REL);
     }
   });
+
+  it('wide cutoff with narrow Gaussians: exponentials below the fast-exp floor (-700) are 0 on both paths', () => {
+    // r_cut 15, sigma 0.3: gamma_max R_nb² ~ 800 > 700, so neighbours beyond ~15.1 Å take the clamped branch.
+    const plan = planSoap({ rCut: 15, nMax: 3, lMax: 2, sigma: 0.3, species: ['Cu'], periodic: false });
+    const gmax = Math.max(...plan.gto!.uniqueGammas);
+    expect(gmax * plan.neighbourRadius ** 2).toBeGreaterThan(700);
+    const far = new Float64Array([0, 0, 0, 15.6, 0, 0, 0, 15.9, 0.1, 1.2, 0.3, -0.4, 0, 0, 14.8]);
+    const sp = ['Cu', 'Cu', 'Cu', 'Cu', 'Cu'];
+    const get = (kernel: SoapKernel) => computeSoap(far, sp, null, [false, false, false], plan, null, { scratch: createSoapScratch(plan, { kernel }) });
+    const res = compareRows(get('wasm'), get('ts'), plan.width, true);
+    expect(res.worst).toBeLessThanOrEqual(TOL_WASM_VS_TS_ROW_REL);
+  });
 });

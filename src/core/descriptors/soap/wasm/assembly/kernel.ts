@@ -20,6 +20,7 @@ let NU: i32 = 0;      // distinct exponents
 let RW: i32 = 0;      // (L+1)*NP: radial values per neighbour
 let NBLK: i32 = 0;    // species-pair blocks
 let RMAX2: f64 = 0;   // R_nb²
+let CLAMP: bool = true; // some -gamma d² (d <= R_nb) may fall below EXP_MIN
 let pGam: usize = 0;    // f64[NU]: distinct gammas
 let pUStart: usize = 0; // i32[NU+1]: CSR of the (l*NP + k) slots fed by each gamma
 let pUPos: usize = 0;   // i32[(L+1)*N]
@@ -49,6 +50,9 @@ export function heapBase(): usize {
 export function setup(n: i32, l: i32, s: i32, nu: i32, nblk: i32, rmax2: f64,
   gam: usize, uStart: usize, uPos: usize, coef: usize, ta: usize, tb: usize, diag: usize, frac: usize, pref: usize, blk: usize): void {
   N = n; NP = (n + 1) & ~1; L = l; LL = (l + 1) * (l + 1); S = s; NU = nu; RW = (l + 1) * NP; NBLK = nblk; RMAX2 = rmax2;
+  let gmax: f64 = 0;
+  for (let u = 0; u < nu; u++) gmax = max(gmax, load<f64>(gam + (<usize>u << 3)));
+  CLAMP = !(gmax * rmax2 < 690.0);
   pGam = gam; pUStart = uStart; pUPos = uPos; pCoef = coef; pTa = ta; pTb = tb; pDiag = diag; pFrac = frac; pPref = pref; pBlk = blk;
 }
 
@@ -66,10 +70,10 @@ const EXP_MIN: f64 = -700.0;
 
 /** fastExp on two lanes, bit for bit (2^q is built from its exponent bits, exact as in the table). */
 // @ts-ignore: decorator
-@inline function exp2(x: v128): v128 {
-  const under = f64x2.lt(x, f64x2.splat(EXP_MIN));
-  // pmax (maxpd): x < EXP_MIN ? EXP_MIN : x; those lanes are zeroed at the end
-  const xc = f64x2.pmax(x, f64x2.splat(EXP_MIN));
+@inline function exp2(x: v128, clamp: bool): v128 {
+  // pmax (maxpd): x < EXP_MIN ? EXP_MIN : x; those lanes are zeroed at the end. Skipped (clamp false)
+  // when no argument can reach EXP_MIN: gamma_max R_nb² < 690 (r_cut 6, sigma 1: 47).
+  const xc = clamp ? f64x2.pmax(x, f64x2.splat(EXP_MIN)) : x;
   const t = f64x2.add(f64x2.mul(xc, f64x2.splat(INV_STEP)), f64x2.splat(MAGIC));
   const fi = f64x2.sub(t, f64x2.splat(MAGIC));
   // bits(t) = bits(MAGIC) + i with i = round(x 64/ln2) in [-64635, 0]; its low 6 bits are j = i & 63.
@@ -86,7 +90,7 @@ const EXP_MIN: f64 = -700.0;
   p = f64x2.add(f64x2.splat(1.0), f64x2.mul(r, p));
   p = f64x2.add(f64x2.splat(1.0), f64x2.mul(r, p));
   const res = f64x2.mul(f64x2.mul(scale, frac), p);
-  return v128.andnot(res, under);
+  return clamp ? v128.andnot(res, f64x2.lt(x, f64x2.splat(EXP_MIN))) : res;
 }
 
 // @ts-ignore: decorator
@@ -159,7 +163,7 @@ function harmonics4(q: i32, p: i32): void {
  * each gamma (four independent exponentials per step, so their latency chains overlap).
  */
 // @ts-ignore: decorator
-@inline function radial8(q: i32, p: i32, weighted: bool): void {
+@inline function radial8(q: i32, p: i32, weighted: bool, clamp: bool): void {
   const qa = pBR2 + (<usize>q << 3), qw = pBW + (<usize>q << 3);
   const r2a = v128.load(qa), r2b = v128.load(qa, 16), r2c = v128.load(qa, 32), r2d = v128.load(qa, 48);
   const wa = v128.load(qw), wb = v128.load(qw, 16), wc = v128.load(qw, 32), wd = v128.load(qw, 48);
@@ -168,7 +172,8 @@ function harmonics4(q: i32, p: i32): void {
   let j = load<i32>(pUStart);
   for (let u = 0; u < NU; u++) {
     const g = f64x2.splat(-load<f64>(pGam + (<usize>u << 3)));
-    let ea = exp2(f64x2.mul(g, r2a)), eb = exp2(f64x2.mul(g, r2b)), ec = exp2(f64x2.mul(g, r2c)), ed = exp2(f64x2.mul(g, r2d));
+    let ea = exp2(f64x2.mul(g, r2a), clamp), eb = exp2(f64x2.mul(g, r2b), clamp);
+    let ec = exp2(f64x2.mul(g, r2c), clamp), ed = exp2(f64x2.mul(g, r2d), clamp);
     if (weighted) { ea = f64x2.mul(wa, ea); eb = f64x2.mul(wb, eb); ec = f64x2.mul(wc, ec); ed = f64x2.mul(wd, ed); }
     const j1 = load<i32>(pUStart + (<usize>(u + 1) << 2));
     for (; j < j1; j++) {
@@ -283,9 +288,15 @@ export function rows(c0: i32, c1: i32, offsets: usize, index: usize, dx: usize, 
       for (let q0 = load<i32>(pSpStart + (<usize>sp << 2)); q0 < qEnd; q0 += BLOCK) {
         const nb = min(BLOCK, qEnd - q0);
         for (let p = 0; p < nb; p += 4) harmonics4(q0 + p, p);
-        // unweighted: w = 1 and w * e = e exactly, so the multiply is skipped
-        if (w != 0) for (let p = 0; p < nb; p += 8) radial8(q0 + p, p, true);
-        else for (let p = 0; p < nb; p += 8) radial8(q0 + p, p, false);
+        // unweighted: w = 1 and w * e = e exactly, so the multiply is skipped. Every batch slot
+        // read (also past the segment) holds a d² <= R_nb² or 0, so CLAMP decides for all.
+        if (w != 0) {
+          if (CLAMP) for (let p = 0; p < nb; p += 8) radial8(q0 + p, p, true, true);
+          else for (let p = 0; p < nb; p += 8) radial8(q0 + p, p, true, false);
+        } else {
+          if (CLAMP) for (let p = 0; p < nb; p += 8) radial8(q0 + p, p, false, true);
+          else for (let p = 0; p < nb; p += 8) radial8(q0 + p, p, false, false);
+        }
         accumulate(sp, nb);
       }
       // c_nlm = sum_k coef^(l)_nk prim_klm
