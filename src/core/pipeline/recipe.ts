@@ -6,6 +6,8 @@
 import type { SoapParams } from '../descriptors/soap/soap.ts';
 import type { LensConvention } from '../descriptors/lens/lens.ts';
 import type { SavgolMode } from '../descriptors/smoothing/savgol.ts';
+import type { LodeOutput } from '../descriptors/lode/lode.ts';
+import type { LodeRadialBasisKind } from '../descriptors/lode/radial.ts';
 import type { HdbscanParams } from '../learn/hdbscan/index.ts';
 import type { LinkageMethod } from '../learn/hclust.ts';
 import { FormatError, quoteFound } from '../errors.ts';
@@ -45,8 +47,66 @@ export interface SmoothingRecipe {
   trim: boolean;
 }
 
-/** Which rows the PCA and clustering see (pipeline.md §5). */
-export type DescriptorChoice = 'soap' | 'lens' | 'soap+lens';
+/**
+ * Which rows the PCA and clustering see (pipeline.md §5; LODE: issue 8). A '+'-joined list of
+ * blocks, always in the order soap, lens, lode; each row is the concatenation of the blocks in that
+ * order, each block multiplied by its weight (Recipe.soapWeight, Recipe.lensWeight, Recipe.lode.weight):
+ *  - 'soap', 'lens', 'soap+lens': as before (saved recipes keep working unchanged);
+ *  - 'lode', 'soap+lode', 'lens+lode', 'soap+lens+lode': LODE (Recipe.lode, required then) alone or
+ *    appended after SOAP and LENS.
+ * 'lens' alone skips the PCA (the score is the smoothed LENS value); every other choice goes
+ * through the PCA.
+ */
+export type DescriptorChoice = 'soap' | 'lens' | 'soap+lens' | 'lode' | 'soap+lode' | 'lens+lode' | 'soap+lens+lode';
+
+/** Every DescriptorChoice, in the order the UI lists them. */
+export const DESCRIPTOR_CHOICES: readonly DescriptorChoice[] = ['soap+lens', 'soap', 'lens', 'lode', 'soap+lode', 'lens+lode', 'soap+lens+lode'];
+
+/** The blocks of a descriptor choice. */
+export function descriptorBlocks(d: DescriptorChoice): { soap: boolean; lens: boolean; lode: boolean } {
+  const parts = d.split('+');
+  return { soap: parts.includes('soap'), lens: parts.includes('lens'), lode: parts.includes('lode') };
+}
+
+/**
+ * The LODE block of the rows (issue 8, lode.md): LodeParams without the species, which are the
+ * atomic numbers of every element of the trajectory (sorted; every atom contributes to the
+ * potential), and only the rotation-invariant outputs.
+ */
+export interface LodeRecipe {
+  params: {
+    /** p, integer 1..6. */
+    exponent: number;
+    /** sigma (Å). */
+    smearing: number;
+    /** r_c (Å) of the radial basis. */
+    cutoff: number;
+    /** Number of radial functions N (ignored by 'monomial'). */
+    maxRadial: number;
+    /** L, the largest angular momentum. */
+    maxAngular: number;
+    radialBasis: LodeRadialBasisKind;
+    output: Extract<LodeOutput, 'lambda0' | 'power-spectrum'>;
+    /** k_c (1/Å), default 1.2 pi / smearing. */
+    kCutoff?: number;
+    /** Weight of the centre atom's own contribution (default 1). */
+    centerAtomWeight?: number;
+  };
+  /** Weight of the LODE block in the rows (>= 0; 0 makes the block constant, so the PCA ignores it). */
+  weight: number;
+  /**
+   * Divide each atom's LODE row by its L2 norm before the weight (as the SOAP block is), so the
+   * weight compares like with like; default false (raw LODE values).
+   */
+  normalise?: boolean;
+}
+
+/** A LODE block with small, generic defaults (the UI's starting values). */
+export const DEFAULT_LODE_RECIPE: LodeRecipe = {
+  params: { exponent: 1, smearing: 1.5, cutoff: 4, maxRadial: 4, maxAngular: 2, radialBasis: 'gto', output: 'power-spectrum' },
+  weight: 1,
+  normalise: true,
+};
 
 export type PcaRecipe = { varianceRatio: number } | { k: number };
 
@@ -101,6 +161,10 @@ export interface Recipe {
   smoothing: SmoothingRecipe;
   /** Weight w of the LENS column in the joint vector (pipeline.md §5, the paper: 1). */
   lensWeight: number;
+  /** Weight of the (L2-normalised) SOAP block in the rows (default 1, as the paper). */
+  soapWeight?: number;
+  /** The LODE block; required when `descriptor` contains 'lode', kept (unused) otherwise. */
+  lode?: LodeRecipe;
   pca: PcaRecipe;
   cluster: ClusterRecipe;
   transitions: TransitionRecipe;
@@ -134,7 +198,11 @@ export function validateRecipe(r: Recipe): Recipe {
     case 'indices': if (!Array.isArray(s.indices) || s.indices.some((i) => !Number.isInteger(i) || i < 0)) bad('selection.indices', 'must be non-negative integers'); break;
     default: bad('selection.kind', `unknown kind ${String((s as { kind: unknown }).kind)}`);
   }
-  if (!['soap', 'lens', 'soap+lens'].includes(r.descriptor)) bad('descriptor', `unknown descriptor ${String(r.descriptor)}`);
+  if (!DESCRIPTOR_CHOICES.includes(r.descriptor)) bad('descriptor', `unknown descriptor ${String(r.descriptor)}`);
+  if (r.soapWeight !== undefined && (typeof r.soapWeight !== 'number' || !(r.soapWeight >= 0) || !Number.isFinite(r.soapWeight))) {
+    bad('soapWeight', 'must be a number >= 0');
+  }
+  if (r.lode !== undefined || descriptorBlocks(r.descriptor).lode) validateLode(r.lode, bad);
   if (typeof r.soap !== 'object' || r.soap === null) bad('soap', 'missing');
   if (!Array.isArray(r.soap.species) || r.soap.species.length === 0) bad('soap.species', 'must list at least one species');
   posNum(r.soap?.rCut, 'soap.rCut');
@@ -180,6 +248,26 @@ export function validateRecipe(r: Recipe): Recipe {
   if (typeof r.macro.merge !== 'boolean') bad('macro.merge', 'must be true or false');
   if (!Number.isInteger(r.seed)) bad('seed', 'must be an integer');
   return r;
+}
+
+function validateLode(l: LodeRecipe | undefined, bad: (field: string, why: string) => never): void {
+  if (typeof l !== 'object' || l === null) bad('lode', `missing (descriptor uses LODE)`);
+  const p = l!.params;
+  if (typeof p !== 'object' || p === null) bad('lode.params', 'missing');
+  if (!Number.isInteger(p.exponent) || p.exponent < 1 || p.exponent > 6) bad('lode.params.exponent', `must be an integer 1..6, got ${String(p.exponent)}`);
+  const pos = (v: unknown, f: string) => { if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) bad(f, `must be a positive number, got ${String(v)}`); };
+  pos(p.smearing, 'lode.params.smearing');
+  pos(p.cutoff, 'lode.params.cutoff');
+  if (!Number.isInteger(p.maxRadial) || p.maxRadial < 1) bad('lode.params.maxRadial', `must be a positive integer, got ${String(p.maxRadial)}`);
+  if (!Number.isInteger(p.maxAngular) || p.maxAngular < 0) bad('lode.params.maxAngular', `must be an integer >= 0, got ${String(p.maxAngular)}`);
+  if (p.radialBasis !== 'gto' && p.radialBasis !== 'monomial') bad('lode.params.radialBasis', 'must be "gto" or "monomial"');
+  if (p.output !== 'lambda0' && p.output !== 'power-spectrum') bad('lode.params.output', 'must be "lambda0" or "power-spectrum"');
+  if (p.kCutoff !== undefined) pos(p.kCutoff, 'lode.params.kCutoff');
+  if (p.centerAtomWeight !== undefined && (typeof p.centerAtomWeight !== 'number' || !Number.isFinite(p.centerAtomWeight))) {
+    bad('lode.params.centerAtomWeight', 'must be a finite number');
+  }
+  if (typeof l!.weight !== 'number' || !(l!.weight >= 0) || !Number.isFinite(l!.weight)) bad('lode.weight', 'must be a number >= 0');
+  if (l!.normalise !== undefined && typeof l!.normalise !== 'boolean') bad('lode.normalise', 'must be true or false');
 }
 
 /**
