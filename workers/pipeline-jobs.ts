@@ -4,9 +4,10 @@
  *
  * A job works on a contiguous range of analysed frames. It reads the frames itself (from the
  * dropped files, opened once per worker and kept) or takes them inline, computes the filled,
- * normalised SOAP rows of the analysed atoms, appends the smoothed LENS column (pipeline.md §5),
- * maps each row through the compact-SOAP embedding when one applies (pipeline.md §6 "exact
- * shortcut": 325 instead of 577 columns for Cu) and then either
+ * normalised SOAP rows of the analysed atoms, appends the smoothed LENS column (pipeline.md §5)
+ * and the LODE block (issue 8, from the same frame), each block times its weight, maps each row
+ * through the compact-SOAP embedding when one applies (pipeline.md §6 "exact shortcut": 325
+ * instead of 577 columns for Cu; LENS and LODE are trailing identity columns of it) and then either
  *  - pass A: accumulates mean and scatter into a fresh PcaAccumulator (returned; the runner merges
  *    the chunks in chunk order, so the result does not depend on the number of workers), or
  *  - pass B: projects the rows on the fitted (short) PCA model and returns only the k scores.
@@ -15,8 +16,8 @@
  */
 import { transfer } from 'comlink';
 import { computeLensChunk, type FrameSource, type LensChunk, type LensSelection } from '../src/core/descriptors/lens/compute-lens.ts';
-import { jointRows } from '../src/core/descriptors/lens/joint.ts';
 import type { LensParams } from '../src/core/descriptors/lens/lens.ts';
+import { createLodeScratch, lodeFrame, planLode, speciesChannels, type LodeParams, type LodePlan, type LodeScratch } from '../src/core/descriptors/lode/lode.ts';
 import { createSoapScratch, fillSoapRow, planSoap, soapFrame, speciesCodes, type SoapParams, type SoapPlan, type SoapScratch } from '../src/core/descriptors/soap/soap.ts';
 import { CancelledError } from '../src/core/errors.ts';
 import { buildNeighbourList, createNeighbourList } from '../src/core/geometry/neighbours.ts';
@@ -57,13 +58,22 @@ export interface PipelineRowsRequest {
   centres: Int32Array;
   /** Per-atom species of the whole trajectory (SOAP neighbours are all atoms). */
   species: string[];
-  soap: SoapParams;
+  /** The SOAP block (filled or compact per soap.layout, L2-normalised by the engine), or null for rows without SOAP. */
+  soap: SoapParams | null;
+  /** Weight of the SOAP block (default 1). */
+  soapWeight?: number;
   /**
    * Smoothed LENS of the range, atom-major (centres.length x frames.length), appended with weight
-   * `lensWeight` (pipeline.md §5); null for SOAP-only rows.
+   * `lensWeight` (pipeline.md §5); null for rows without LENS.
    */
   lens: Float64Array | null;
   lensWeight: number;
+  /**
+   * The LODE block appended last (issue 8): params.species are atomic numbers, `atomicNumbers` the
+   * atomic number of every trajectory atom; rows scaled by `weight`, after an L2 normalisation
+   * per row when `normalise`. Null for rows without LODE.
+   */
+  lode?: { params: LodeParams; weight: number; normalise: boolean; atomicNumbers: Int32Array } | null;
   /** Map rows through the compact-SOAP embedding (only valid for the filled layout, see soapEmbedding). */
   compact: boolean;
 }
@@ -129,9 +139,13 @@ export function soapEmbedding(plan: SoapPlan, extra: number): ColumnEmbedding | 
 /** Centres per neighbour-list slice between cancellation checks (as the SOAP jobs). */
 const CENTRES_PER_SLICE = 256;
 
+/** Centres per LODE slice between cancellation checks (as the LODE jobs). */
+const LODE_CENTRES_PER_SLICE = 128;
+
 interface RowsContext {
-  plan: SoapPlan;
-  scratch: SoapScratch;
+  plan: SoapPlan | null;
+  scratch: SoapScratch | null;
+  lode: { plan: LodePlan; scratch: LodeScratch } | null;
   embedding: ColumnEmbedding | null;
   /** Values per (embedded) row. */
   dim: number;
@@ -166,48 +180,82 @@ export function createPipelineJobs(deps: PipelineJobDeps): PipelineJobs {
   };
 
   const contextFor = (req: PipelineRowsRequest): RowsContext => {
-    const key = JSON.stringify([req.soap, req.compact, req.lens !== null]);
+    const key = JSON.stringify([req.soap, req.compact, req.lens !== null, req.lode?.params ?? null]);
     if (ctx && ctx.key === key) return ctx.c;
-    const plan = planSoap(req.soap);
-    const extra = req.lens ? 1 : 0;
-    const embedding = req.compact ? soapEmbedding(plan, extra) : null;
-    if (req.compact && !embedding) throw new RangeError('pipeline job: the compact shortcut needs the filled SOAP layout without compression');
-    const c = { plan, scratch: createSoapScratch(plan), embedding, dim: embedding ? embedding.nIn : plan.width + extra };
+    const plan = req.soap ? planSoap(req.soap) : null;
+    const lodePlan = req.lode ? planLode(req.lode.params) : null;
+    const extra = (req.lens ? 1 : 0) + (lodePlan ? lodePlan.width : 0);
+    const embedding = req.compact && plan ? soapEmbedding(plan, extra) : null;
+    if (req.compact && !embedding) throw new RangeError('pipeline job: the compact shortcut needs a SOAP block in the filled layout without compression');
+    const c: RowsContext = { plan, scratch: plan ? createSoapScratch(plan) : null,
+      lode: lodePlan ? { plan: lodePlan, scratch: createLodeScratch(lodePlan) } : null,
+      embedding, dim: embedding ? embedding.nIn : (plan ? plan.width : 0) + extra };
+    if (c.dim === 0) throw new RangeError('pipeline job: rows without any block');
     ctx = { key, c };
     return c;
   };
 
-  /** Calls `each(k, rows)` with the (embedded) rows of analysed frame k of the request, in order. */
+  /**
+   * Calls `each(k, rows)` with the (embedded) rows of analysed frame k of the request, in order.
+   * Row layout before the embedding: [soapWeight * SOAP (W) | lensWeight * LENS (1) | lodeWeight * LODE (WL)],
+   * blocks absent from the request left out.
+   */
   const forEachFrame = async (req: PipelineRowsRequest, signal: AbortSignal, each: (k: number, rows: Float64Array) => void): Promise<RowsContext> => {
     const c = contextFor(req);
-    const { plan, scratch, embedding } = c;
-    const nA = req.centres.length, nF = req.frames.length, n = req.species.length, W = plan.width;
+    const { plan, scratch, embedding, lode } = c;
+    const nA = req.centres.length, nF = req.frames.length, n = req.species.length;
+    const W = plan ? plan.width : 0, WL = lode ? lode.plan.width : 0, hasLens = req.lens !== null;
+    const D = W + (hasLens ? 1 : 0) + WL;
     if (req.lens && req.lens.length !== nA * nF) throw new RangeError(`pipeline job: LENS holds ${req.lens.length} values, need ${nA} x ${nF}`);
-    const codes = speciesCodes(plan, req.species, true);
-    const periodic = plan.params.periodic ?? true;
-    const soap = new Float64Array(nA * W);
-    const joint = req.lens ? new Float64Array(nA * (W + 1)) : null;
+    const codes = plan ? speciesCodes(plan, req.species, true) : null;
+    const periodic = plan ? (plan.params.periodic ?? true) : false;
+    const soapW = req.soapWeight ?? 1;
+    const lodeIndex = lode ? speciesChannels(lode.plan, req.lode!.atomicNumbers, false) : null;
+    if (lodeIndex && lodeIndex.length !== n) throw new RangeError(`pipeline job: ${lodeIndex.length} atomic numbers, species list ${n}`);
+    const soap = plan ? new Float64Array(nA * W) : null;
+    const lodeRows = lode ? new Float64Array(nA * WL) : null;
+    const full = new Float64Array(nA * D);
     const short = embedding ? new Float64Array(nA * embedding.nIn) : null;
     for (let k = 0; k < nF; k++) {
       const f = await frameAt(req.feed, req.frames, k, signal);
       if (f.positions.length !== 3 * n) throw new RangeError(`frame ${req.frames[k]} has ${f.positions.length / 3} atoms, species list ${n}`);
-      const usePbc = periodic && f.cell !== null;
-      if (plan.params.periodic && !f.cell) throw new RangeError(`periodic SOAP needs a cell (frame ${req.frames[k]} has none)`);
-      for (let s0 = 0; s0 < nA; s0 += CENTRES_PER_SLICE) {
-        await yieldToEvents();
-        if (signal.aborted) throw new CancelledError();
-        const slice = req.centres.subarray(s0, Math.min(nA, s0 + CENTRES_PER_SLICE));
-        buildNeighbourList(nl, f.positions, n, usePbc ? f.cell : null, req.feed.pbc, plan.neighbourRadius, slice, true);
-        soapFrame(plan, nl, codes, soap, s0 * W, scratch);
+      if (plan) {
+        const usePbc = periodic && f.cell !== null;
+        if (plan.params.periodic && !f.cell) throw new RangeError(`periodic SOAP needs a cell (frame ${req.frames[k]} has none)`);
+        for (let s0 = 0; s0 < nA; s0 += CENTRES_PER_SLICE) {
+          await yieldToEvents();
+          if (signal.aborted) throw new CancelledError();
+          const slice = req.centres.subarray(s0, Math.min(nA, s0 + CENTRES_PER_SLICE));
+          buildNeighbourList(nl, f.positions, n, usePbc ? f.cell : null, req.feed.pbc, plan.neighbourRadius, slice, true);
+          soapFrame(plan, nl, codes!, soap!, s0 * W, scratch!);
+        }
       }
-      let rows: Float64Array = soap;
-      if (joint) {
-        // pipeline.md §5: chi = (xhat, w * lens~); LENS is atom-major, column k of this range.
-        jointRows(soap, 0, nA, W, req.lens!, k, nF, joint, 0, req.lensWeight);
-        rows = joint;
+      if (lode) {
+        const frame = { positions: f.positions, cell: f.cell, pbc: req.feed.pbc, speciesIndex: lodeIndex! };
+        for (let s0 = 0; s0 < nA; s0 += LODE_CENTRES_PER_SLICE) {
+          await yieldToEvents();
+          if (signal.aborted) throw new CancelledError();
+          lodeFrame(lode.plan, frame, req.centres.subarray(s0, Math.min(nA, s0 + LODE_CENTRES_PER_SLICE)), lodeRows!, s0 * WL, lode.scratch);
+        }
       }
-      if (embedding) rows = compressRows(embedding, rows, nA, short!);
-      each(k, rows);
+      // pipeline.md §5 (and issue 8): chi = (w_soap * xhat, w_lens * lens~, w_lode * lode), LENS atom-major, column k.
+      const lw = req.lode?.weight ?? 0;
+      for (let a = 0; a < nA; a++) {
+        let o = a * D;
+        for (let q = 0; q < W; q++) full[o + q] = soapW * soap![a * W + q];
+        o += W;
+        if (hasLens) full[o++] = req.lensWeight * req.lens![a * nF + k];
+        if (lode) {
+          let scale = lw;
+          if (req.lode!.normalise) {
+            let n2 = 0;
+            for (let q = 0; q < WL; q++) n2 += lodeRows![a * WL + q] ** 2;
+            scale = n2 > 0 ? lw / Math.sqrt(n2) : 0;
+          }
+          for (let q = 0; q < WL; q++) full[o + q] = scale * lodeRows![a * WL + q];
+        }
+      }
+      each(k, embedding ? compressRows(embedding, full, nA, short!) : full);
     }
     return c;
   };

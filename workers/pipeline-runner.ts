@@ -7,9 +7,13 @@
  *  1. selection (frame `selection.frame`, pipeline.md §1);
  *  2. LENS over all frames on the pool (chunks of frames, mergeLensChunks), forward alignment,
  *     Savitzky-Golay, clip, trim (§3-§4);
- *  3. pass A on the pool: per chunk of kept frames, SOAP (filled, normalised) + smoothed LENS
- *     joint rows (§5), through the compact-SOAP embedding (§6), accumulated per chunk and merged
- *     in chunk order (Chan update), then the eigen-decomposition and k for the variance target;
+ *  3. pass A on the pool: per chunk of kept frames, the rows (§5): the blocks of recipe.descriptor
+ *     in the order SOAP | LENS | LODE, each times its weight (soapWeight, lensWeight, lode.weight).
+ *     SOAP rows are L2-normalised by the engine (filled layout), LENS is the smoothed value in
+ *     [0, 1] (not normalised), LODE rows are raw unless lode.normalise (then L2 per row). Rows go
+ *     through the compact-SOAP embedding (§6) whenever a filled SOAP block is present (LENS and
+ *     LODE are trailing identity columns, so the PCA stays exact), are accumulated per chunk and
+ *     merged in chunk order (Chan update), then the eigen-decomposition and k for the variance target;
  *  4. pass B: the rows are recomputed on the pool and projected (or, within `rowCacheBytes`, the
  *     float32 rows kept from pass A are projected here), keeping the k scores only;
  *  5.-6. clustering (HDBSCAN* exact or subsample-then-predict with soft argmax, GMM, KMeans, LENS
@@ -25,11 +29,13 @@ import {
 } from '../src/core/descriptors/lens/compute-lens.ts';
 import type { LensParams } from '../src/core/descriptors/lens/lens.ts';
 import { lensForward, selectAlignedFrames, smoothLens } from '../src/core/descriptors/smoothing/postprocess.ts';
+import { atomicNumber } from '../src/core/descriptors/common/elements.ts';
+import { planLode, type LodeParams } from '../src/core/descriptors/lode/lode.ts';
 import { planSoap } from '../src/core/descriptors/soap/soap.ts';
 import { CancelledError } from '../src/core/errors.ts';
 import { expandPcaModel, type ColumnEmbedding } from '../src/core/learn/embedding.ts';
 import { pcaFinish, pcaMerge, pcaProject, type PcaAccumulator, type PcaModel } from '../src/core/learn/pca.ts';
-import { validateRecipe, type Recipe } from '../src/core/pipeline/recipe.ts';
+import { descriptorBlocks, validateRecipe, type Recipe } from '../src/core/pipeline/recipe.ts';
 import type { Results, StageTiming } from '../src/core/pipeline/results.ts';
 import { selectAtoms } from '../src/core/pipeline/selection.ts';
 import { checkpoint, createReporter, type RunOptions } from '../src/core/progress.ts';
@@ -230,9 +236,24 @@ export async function runRecipe(recipe: Recipe, input: PipelineInput | Trajector
     scoreDim = 1;
     end();
   } else {
-    const withLens = recipe.descriptor === 'soap+lens';
-    const plan = planSoap(recipe.soap); // RangeError on bad parameters before any work
-    const embedding = soapEmbedding(plan, withLens ? 1 : 0);
+    const blocks = descriptorBlocks(recipe.descriptor);
+    const withLens = blocks.lens;
+    const plan = blocks.soap ? planSoap(recipe.soap) : null; // RangeError on bad parameters before any work
+    let lode: PipelineRowsRequest['lode'] = null;
+    if (blocks.lode) {
+      // LODE species: every element of the trajectory (all atoms make the potential), as atomic numbers.
+      const atomicNumbers = Int32Array.from(traj.species, (s) => {
+        const z = atomicNumber(s);
+        if (!(z > 0)) throw new RangeError(`LODE: "${s}" is not an element symbol (set recipe.typeElements)`);
+        return z;
+      });
+      const species = [...new Set(atomicNumbers)].sort((a, b) => a - b);
+      const params: LodeParams = { ...recipe.lode!.params, species };
+      lode = { params, weight: recipe.lode!.weight, normalise: recipe.lode!.normalise ?? false, atomicNumbers };
+    }
+    const lodeWidth = lode ? planLode(lode.params).width : 0;
+    const extra = (withLens ? 1 : 0) + lodeWidth;
+    const embedding = plan ? soapEmbedding(plan, extra) : null;
     const nChunks = Math.ceil(M / chunkFrames);
     const chunkFramesOf = (c: number) => kept.subarray(c * chunkFrames, Math.min(M, (c + 1) * chunkFrames));
     /** LENS of chunk c, atom-major (nA x frames of the chunk), weighted later in the worker. */
@@ -247,11 +268,11 @@ export async function runRecipe(recipe: Recipe, input: PipelineInput | Trajector
       const frames = chunkFramesOf(c).slice();
       const { feed, transfer: tr } = await feedFor(frames);
       const lens = lensOf(c);
-      const req: PipelineRowsRequest = { feed, frames, centres: atoms, species: traj.species, soap: recipe.soap, lens,
-        lensWeight: recipe.lensWeight, compact: embedding !== null };
+      const req: PipelineRowsRequest = { feed, frames, centres: atoms, species: traj.species, soap: blocks.soap ? recipe.soap : null,
+        soapWeight: recipe.soapWeight ?? 1, lens, lensWeight: recipe.lensWeight, lode, compact: embedding !== null };
       return { req, tr: [...tr, frames.buffer as ArrayBuffer, ...(lens ? [lens.buffer as ArrayBuffer] : [])] };
     };
-    const dimShort = embedding ? embedding.nIn : plan.width + (withLens ? 1 : 0);
+    const dimShort = embedding ? embedding.nIn : (plan ? plan.width : 0) + extra;
     const keepRows = (o.rowCacheBytes ?? 0) >= M * nA * dimShort * 4;
     const cache: (Float32Array | null)[] = [];
 
