@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { appStore, useApp } from '../store.ts';
-import { parseRecipe, PRESETS, type AtomSelection, type ClusterRecipe, type Recipe } from '../../core/pipeline/recipe.ts';
+import {
+  DEFAULT_LODE_RECIPE, descriptorBlocks, parseRecipe, PRESETS, type AtomSelection, type ClusterRecipe, type DescriptorChoice, type LodeRecipe, type Recipe,
+} from '../../core/pipeline/recipe.ts';
 import { cancelPipeline, runPipeline } from '../compute/compute-actions.ts';
 import { browserComputeServices } from '../compute/services.ts';
 import {
@@ -146,6 +148,44 @@ function ClusterFields({ c, set }: { c: ClusterRecipe; set: (c: ClusterRecipe) =
   );
 }
 
+const DESCRIPTOR_LABELS: Array<[DescriptorChoice, string]> = [
+  ['soap+lens', 'SOAP & LENS'], ['soap', 'SOAP'], ['lens', 'LENS'],
+  ['soap+lens+lode', 'SOAP & LENS & LODE'], ['soap+lode', 'SOAP & LODE'], ['lens+lode', 'LENS & LODE'], ['lode', 'LODE'],
+];
+
+/** The descriptor with the LODE block switched on or off ('lode' alone switched off falls back to SOAP). */
+function withLode(d: DescriptorChoice, on: boolean): DescriptorChoice {
+  const b = descriptorBlocks(d);
+  const parts = [b.soap ? 'soap' : '', b.lens ? 'lens' : '', on ? 'lode' : ''].filter((x) => x);
+  return (parts.length ? parts.join('+') : 'soap') as DescriptorChoice;
+}
+
+/** The LODE block (issue 8): enable, hyperparameters (species: every element of the trajectory), weight. */
+function LodeFields({ r, set }: { r: Recipe; set: (r: Recipe) => void }) {
+  const on = descriptorBlocks(r.descriptor).lode;
+  const l: LodeRecipe = r.lode ?? DEFAULT_LODE_RECIPE;
+  const setL = (lode: LodeRecipe) => set({ ...r, lode });
+  const setP = (p: Partial<LodeRecipe['params']>) => setL({ ...l, params: { ...l.params, ...p } });
+  return (
+    <>
+      <Check label="Use LODE" value={on} onChange={(v) => set({ ...r, descriptor: withLode(r.descriptor, v), lode: v ? l : r.lode })} />
+      {on && <>
+        <NumField label="Exponent p" value={l.params.exponent} step={1} min={1} onChange={(exponent) => setP({ exponent })} />
+        <NumField label="LODE smearing (Å)" value={l.params.smearing} min={0} onChange={(smearing) => setP({ smearing })} />
+        <NumField label="LODE cutoff (Å)" value={l.params.cutoff} min={0} onChange={(cutoff) => setP({ cutoff })} />
+        <NumField label="Max radial" value={l.params.maxRadial} step={1} min={1} onChange={(maxRadial) => setP({ maxRadial })} />
+        <NumField label="Max angular" value={l.params.maxAngular} step={1} min={0} onChange={(maxAngular) => setP({ maxAngular })} />
+        <Choice label="LODE radial basis" value={l.params.radialBasis} onChange={(radialBasis) => setP({ radialBasis })}
+          options={[['gto', 'GTO'], ['monomial', 'monomial']]} />
+        <Choice label="LODE output" value={l.params.output} onChange={(output) => setP({ output })}
+          options={[['power-spectrum', 'power spectrum'], ['lambda0', 'λ = 0']]} />
+        <NumField label="LODE weight" value={l.weight} min={0} onChange={(weight) => setL({ ...l, weight })} />
+        <Check label="Normalise LODE rows" value={l.normalise ?? false} onChange={(normalise) => setL({ ...l, normalise })} />
+      </>}
+    </>
+  );
+}
+
 /** Every recipe field, grouped as in pipeline.md (selection, descriptors, smoothing, PCA, clustering, transitions, macro). */
 function RecipeForm({ r, set }: { r: Recipe; set: (r: Recipe) => void }) {
   return (
@@ -154,8 +194,10 @@ function RecipeForm({ r, set }: { r: Recipe; set: (r: Recipe) => void }) {
         <TextField label="Name" wide value={r.name} onChange={(name) => set({ ...r, name })} />
         <TextField label="Type → element" value={formatTypeElements(r.typeElements)} onChange={(t) => set({ ...r, typeElements: parseTypeElements(t) })} />
         <SelectionFields sel={r.selection} set={(selection) => set({ ...r, selection })} />
-        <Choice label="Descriptor" value={r.descriptor} onChange={(descriptor) => set({ ...r, descriptor })}
-          options={[['soap+lens', 'SOAP & LENS'], ['soap', 'SOAP'], ['lens', 'LENS']]} />
+        <Choice label="Descriptor" value={r.descriptor}
+          onChange={(descriptor) => set({ ...r, descriptor, lode: descriptorBlocks(descriptor).lode ? r.lode ?? DEFAULT_LODE_RECIPE : r.lode })}
+          options={DESCRIPTOR_LABELS} />
+        <NumField label="SOAP weight" value={r.soapWeight ?? 1} min={0} onChange={(soapWeight) => set({ ...r, soapWeight })} />
         <NumField label="LENS weight" value={r.lensWeight} min={0} onChange={(lensWeight) => set({ ...r, lensWeight })} />
         <NumField label="Seed" value={r.seed} step={1} onChange={(seed) => set({ ...r, seed })} />
       </Section>
@@ -177,6 +219,9 @@ function RecipeForm({ r, set }: { r: Recipe; set: (r: Recipe) => void }) {
           options={[['soapify', 'soapify'], ['dynsight', 'dynsight']]} />
         <Choice label="Neighbours among" value={r.lens.universe} onChange={(universe) => set({ ...r, lens: { ...r.lens, universe } })}
           options={[['selection', 'analysed atoms'], ['all', 'all atoms']]} />
+      </Section>
+      <Section title="LODE" open={descriptorBlocks(r.descriptor).lode}>
+        <LodeFields r={r} set={set} />
       </Section>
       <Section title="Smoothing">
         <NumField label="Window (frames)" value={r.smoothing.window} step={1} min={1} onChange={(window) => set({ ...r, smoothing: { ...r.smoothing, window } })} />
