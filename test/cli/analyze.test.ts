@@ -82,6 +82,43 @@ describe('soaplens analyze (CLI)', () => {
     expect(readFileSync(join(out, 'summary.txt'), 'utf8')).toMatch(/macro-clusters: \d+/);
   }, 120_000);
 
+  it('a config that appends LODE (issue 8) runs and widens the PCA by the LODE block; a bad LODE block exits 2 naming the field', async () => {
+    // LODE p = 6 power spectrum, N = 2, L = 1: (2 * 3 / 2) pairs x (L + 1) = 6 columns after SOAP (80) and LENS (1).
+    const lode = { params: { exponent: 6, smearing: 2, cutoff: 4, maxRadial: 2, maxAngular: 1, radialBasis: 'gto', output: 'power-spectrum' },
+      weight: 1, normalise: true };
+    const cfg = join(dir, 'params-lode.json');
+    writeFileSync(cfg, JSON.stringify({ ...CONFIG, descriptor: 'soap+lens+lode', lode }));
+    const out = join(dir, 'results-lode');
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    let code: number;
+    try {
+      code = await run([PATH, '--config', cfg, '--frames', '12', '--workers', '1', '--out', out]);
+    } finally {
+      err.mockRestore();
+    }
+    const printed = log.mock.calls.map((c) => String(c[0])).join('\n');
+    log.mockRestore();
+    expect(code, printed).toBe(0);
+    expect(printed).toMatch(/rows: 7 frames x 100 atoms = 700/);
+    expect(load(out, 'pca_mean.npy').shape).toEqual([80 + 1 + 6]);
+    const json = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { scoreDim: number; pca: { k: number } };
+    expect(load(out, 'scores.npy').shape).toEqual([700, json.pca.k]);
+    const bad = join(dir, 'params-lode-bad.json');
+    writeFileSync(bad, JSON.stringify({ ...CONFIG, descriptor: 'lode', lode: { ...lode, params: { ...lode.params, exponent: 0 } } }));
+    const err2 = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      expect(await run([PATH, '--config', bad, '--workers', '1', '--out', join(dir, 'z')])).toBe(2);
+      expect(String(err2.mock.calls.at(-1)?.[0])).toMatch(/recipe\.lode\.params\.exponent/);
+      writeFileSync(bad, JSON.stringify({ ...CONFIG, descriptor: 'soap+lode' }));
+      expect(await run([PATH, '--config', bad, '--workers', '1', '--out', join(dir, 'z')])).toBe(2);
+      expect(String(err2.mock.calls.at(-1)?.[0])).toMatch(/recipe\.lode: missing/);
+      expect(existsSync(join(dir, 'z'))).toBe(false);
+    } finally {
+      err2.mockRestore();
+    }
+  }, 120_000);
+
   it('bad arguments exit 2, a missing or unreadable file exits 1 with the message', async () => {
     const err = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
