@@ -173,6 +173,14 @@ describe('LODE in runRecipe (Cu(211), first 12 frames, top 100 atoms)', () => {
     expectSamePca(res, ref);
   }, 60_000);
 
+  it("'lens+lode' (no SOAP block, so no embedding) equals the reference", async () => {
+    const r: Recipe = { ...SMALL, descriptor: 'lens+lode', lode: LODE_P6, pca: { k: 2 } };
+    const res = await runRecipe(r, input(), pool, { maxFrames: N_FRAMES });
+    const ref = await reference(r);
+    expect(ref.dim).toBe(1 + 3);
+    expectSamePca(res, ref);
+  }, 60_000);
+
   it('a LODE weight of 0 gives the PCA of SOAP & LENS alone (zero trailing loadings)', async () => {
     const without = await runRecipe({ ...SMALL, descriptor: 'soap+lens' }, input(), pool, { maxFrames: N_FRAMES });
     const zero = await runRecipe({ ...SMALL, descriptor: 'soap+lens+lode', lode: { ...LODE_P1, weight: 0 } }, input(), pool, { maxFrames: N_FRAMES });
