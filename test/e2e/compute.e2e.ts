@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, expect, inject, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, watchForeignRequests } from './browser.ts';
+import { launchBrowser } from './browser.ts';
+import { dropText, openWatchedPage, SMALL_RECIPE } from './page.ts';
 import { au309Xyz } from './data.ts';
 import { decodePng, type Pixels } from './png.ts';
 import { runRecipe } from '../../workers/pipeline-runner.ts';
@@ -9,7 +10,7 @@ import type { Pool } from '../../workers/pool.ts';
 import type { PipelineJobs } from '../../workers/pipeline-jobs.ts';
 import { blobSource } from '../../src/core/io/source.ts';
 import { openTrajectory } from '../../src/core/io/index.ts';
-import { ICE_PRESET, parseRecipe, validateRecipe, type Recipe } from '../../src/core/pipeline/recipe.ts';
+import { ICE_PRESET, parseRecipe } from '../../src/core/pipeline/recipe.ts';
 import { inThreadPool } from '../app/compute-fixture.ts';
 import { computeLens, trajectoryFrames } from '../../src/core/descriptors/lens/compute-lens.ts';
 
@@ -31,22 +32,6 @@ const LEGEND_PRINT_TOL = 5e-4 + 1e-9;
 /** Set SOAPLENS_SHOTS=dir to keep screenshots of the panels for a visual check. */
 const SHOTS = process.env.SOAPLENS_SHOTS;
 
-/** A small recipe: every Au atom, few SOAP channels, short smoothing, HDBSCAN*: seconds in headless Chromium. */
-const SMALL: Recipe = validateRecipe({
-  version: 1,
-  name: 'Au309 cut, small',
-  selection: { kind: 'all' },
-  descriptor: 'soap+lens',
-  soap: { rCut: 4.48, nMax: 4, lMax: 3, sigma: 1, rbf: 'gto', periodic: false, layout: 'filled', species: ['Au'] },
-  lens: { cutoff: 4.48, convention: 'soapify', universe: 'all' },
-  smoothing: { window: 3, polyorder: 1, mode: 'interp', clip: true, trim: true },
-  lensWeight: 1,
-  pca: { varianceRatio: 0.9 },
-  cluster: { method: 'hdbscan', params: { minClusterSize: 60, clusterSelectionMethod: 'eom' }, soft: 'argmax-all', mode: 'exact' },
-  transitions: { window: 1, stride: 1 },
-  macro: { metric: 'correlation', linkage: 'average', cut: 1, merge: true },
-  seed: 666,
-});
 
 let browser: Browser;
 let page: Page;
@@ -63,25 +48,8 @@ afterEach(async () => {
 });
 
 async function openPage(): Promise<Page> {
-  const base = inject('baseUrl');
-  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  foreign = watchForeignRequests(page, base);
-  pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
-  await page.goto(base);
-  await page.getByRole('button', { name: 'Open example' }).waitFor();
+  ({ page, foreign, pageErrors } = await openWatchedPage(browser, inject('baseUrl'), { viewport: { width: 1280, height: 1000 } }));
   return page;
-}
-
-async function dropText(p: Page, name: string, text: string): Promise<void> {
-  const dt = await p.evaluateHandle(([n, t]) => {
-    const d = new DataTransfer();
-    d.items.add(new File([t], n));
-    return d;
-  }, [name, text] as const);
-  for (const type of ['dragenter', 'dragover', 'drop']) await p.dispatchEvent('body', type, { dataTransfer: dt });
-  await p.getByTestId('atom-count').filter({ hasText: new RegExp(`^${AU_ATOMS}$`) }).waitFor();
 }
 
 /** Mean colour of the non-background pixels. */
@@ -111,7 +79,7 @@ function panel(p: Page, id: string) {
 
 it('Compute LENS colours the atoms: legend "LENS" with a range inside [0, 1], canvas colours change', async () => {
   const p = await openPage();
-  await dropText(p, 'au309_cut.xyz', au309Xyz(AU_FRAMES));
+  await dropText(p, 'au309_cut.xyz', au309Xyz(AU_FRAMES), AU_ATOMS);
   await p.keyboard.press('ArrowRight'); // frame 2: LENS is defined from the second frame on
   await p.getByTestId('frame-counter').filter({ hasText: `frame 2 / ${AU_FRAMES}` }).waitFor();
   const before = await canvasMean(p);
@@ -160,15 +128,15 @@ it('runs a small recipe on the pool: stages, figures equal the runner in Node; c
   const text = au309Xyz(AU_FRAMES);
   const file = new File([Buffer.from(text, 'latin1')], 'au309_cut.xyz');
   const traj = await openTrajectory([blobSource(file)]);
-  const ref = await runRecipe(SMALL, { trajectory: traj, sources: [file] }, inThreadPool(2) as unknown as Pool<PipelineJobs>);
+  const ref = await runRecipe(SMALL_RECIPE, { trajectory: traj, sources: [file] }, inThreadPool(2) as unknown as Pool<PipelineJobs>);
   expect(ref.pca).not.toBeNull();
 
   const p = await openPage();
-  await dropText(p, 'au309_cut.xyz', text);
+  await dropText(p, 'au309_cut.xyz', text, AU_ATOMS);
   const params = panel(p, 'parameters');
-  await params.getByTestId('recipe-input').setInputFiles({ name: 'small.recipe.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(SMALL)) });
+  await params.getByTestId('recipe-input').setInputFiles({ name: 'small.recipe.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(SMALL_RECIPE)) });
   // the file is read asynchronously: wait for the form to show it
-  await expect.poll(() => params.getByLabel('Name').inputValue()).toBe(SMALL.name);
+  await expect.poll(() => params.getByLabel('Name').inputValue()).toBe(SMALL_RECIPE.name);
   await params.locator('summary', { hasText: 'SOAP' }).first().click();
   await expect.poll(() => params.getByLabel('n_max').inputValue()).toBe('4');
   await params.getByRole('button', { name: 'Run', exact: true }).click();
@@ -208,7 +176,7 @@ it('runs a small recipe on the pool: stages, figures equal the runner in Node; c
 
 it('an invalid field is named and Run is disabled', async () => {
   const p = await openPage();
-  await dropText(p, 'au309_cut.xyz', au309Xyz(3));
+  await dropText(p, 'au309_cut.xyz', au309Xyz(3), AU_ATOMS);
   const params = panel(p, 'parameters');
   await params.locator('summary', { hasText: 'SOAP' }).first().click();
   await params.getByLabel('r_cut (Å)').fill('');

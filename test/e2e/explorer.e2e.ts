@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, expect, inject, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, watchForeignRequests } from './browser.ts';
+import { launchBrowser } from './browser.ts';
+import { openWatchedPage } from './page.ts';
 import { au309Xyz, cu211Dump, gzip } from './data.ts';
 import { decodePng, imageStats } from './png.ts';
 import { readShared } from '../helpers/shared.ts';
@@ -31,15 +32,7 @@ beforeAll(async () => { browser = await launchBrowser(); });
 afterAll(async () => { await browser?.close(); });
 
 async function openPage(): Promise<Page> {
-  const base = inject('baseUrl');
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  foreign = watchForeignRequests(page, base);
-  pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  // console errors too: a shader that fails to compile only shows up there (three logs it)
-  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
-  await page.goto(base);
-  await page.getByRole('button', { name: 'Open example' }).waitFor();
+  ({ page, foreign, pageErrors } = await openWatchedPage(browser, inject('baseUrl'), { viewport: { width: 1280, height: 800 } }));
   return page;
 }
 

@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, expect, inject, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Browser, Download, Page } from 'playwright-core';
-import { launchBrowser, watchForeignRequests } from './browser.ts';
+import { launchBrowser } from './browser.ts';
+import { dropText, openWatchedPage, SMALL_RECIPE } from './page.ts';
 import { au309Xyz } from './data.ts';
 import { decodePng, type Pixels } from './png.ts';
 import { checkXml } from '../app/views/xml-check.ts';
-import { validateRecipe, type Recipe } from '../../src/core/pipeline/recipe.ts';
 import { openTrajectory } from '../../src/core/io/index.ts';
 import { bytesSource } from '../../src/core/io/source.ts';
 
@@ -37,21 +37,6 @@ const MAX_DIMMED_RATIO = 0.95;
 /** Set SOAPLENS_SHOTS=dir to keep screenshots of each view for a visual check. */
 const SHOTS = process.env.SOAPLENS_SHOTS;
 
-const SMALL: Recipe = validateRecipe({
-  version: 1,
-  name: 'Au309 cut, small',
-  selection: { kind: 'all' },
-  descriptor: 'soap+lens',
-  soap: { rCut: 4.48, nMax: 4, lMax: 3, sigma: 1, rbf: 'gto', periodic: false, layout: 'filled', species: ['Au'] },
-  lens: { cutoff: 4.48, convention: 'soapify', universe: 'all' },
-  smoothing: { window: 3, polyorder: 1, mode: 'interp', clip: true, trim: true },
-  lensWeight: 1,
-  pca: { varianceRatio: 0.9 },
-  cluster: { method: 'hdbscan', params: { minClusterSize: 60, clusterSelectionMethod: 'eom' }, soft: 'argmax-all', mode: 'exact' },
-  transitions: { window: 1, stride: 1 },
-  macro: { metric: 'correlation', linkage: 'average', cut: 1, merge: true },
-  seed: 666,
-});
 
 let browser: Browser;
 let page: Page;
@@ -67,14 +52,7 @@ afterEach(async () => {
 });
 
 async function openPage(): Promise<Page> {
-  const base = inject('baseUrl');
-  page = await browser.newPage({ viewport: { width: 1400, height: 1100 }, acceptDownloads: true });
-  foreign = watchForeignRequests(page, base);
-  pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
-  await page.goto(base);
-  await page.getByRole('button', { name: 'Open example' }).waitFor();
+  ({ page, foreign, pageErrors } = await openWatchedPage(browser, inject('baseUrl'), { viewport: { width: 1400, height: 1100 }, acceptDownloads: true }));
   return page;
 }
 
@@ -87,16 +65,6 @@ function brightness(px: Pixels): number {
 
 function panel(p: Page, id: string) {
   return p.locator(`[data-panel="${id}"]`);
-}
-
-async function dropText(p: Page, name: string, text: string): Promise<void> {
-  const dt = await p.evaluateHandle(([n, t]) => {
-    const d = new DataTransfer();
-    d.items.add(new File([t], n));
-    return d;
-  }, [name, text] as const);
-  for (const type of ['dragenter', 'dragover', 'drop']) await p.dispatchEvent('body', type, { dataTransfer: dt });
-  await p.getByTestId('atom-count').filter({ hasText: new RegExp(`^${AU_ATOMS}$`) }).waitFor();
 }
 
 async function downloaded(p: Page, click: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
@@ -117,9 +85,9 @@ async function shot(p: Page, id: string): Promise<void> {
 
 it('brush, trace, cut and export on a real small run', async () => {
   const p = await openPage();
-  await dropText(p, 'au309_cut.xyz', au309Xyz(AU_FRAMES));
+  await dropText(p, 'au309_cut.xyz', au309Xyz(AU_FRAMES), AU_ATOMS);
   const params = panel(p, 'parameters');
-  await params.getByTestId('recipe-input').setInputFiles({ name: 'small.recipe.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(SMALL)) });
+  await params.getByTestId('recipe-input').setInputFiles({ name: 'small.recipe.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(SMALL_RECIPE)) });
   await params.getByRole('button', { name: 'Run', exact: true }).click();
   await params.getByTestId('run-figures').waitFor({ timeout: 150_000 });
   const map = panel(p, 'pca-map');
@@ -234,7 +202,7 @@ it('brush, trace, cut and export on a real small run', async () => {
   expect(f0.info?.frame).toBeGreaterThanOrEqual(1);
   for (const name of ['cluster', 'macro', 'lens', 'pc1']) expect(f0.properties?.[name]).toHaveLength(AU_ATOMS);
   const recipe = await downloaded(p, () => exp.locator('[data-export="recipe"]').click());
-  expect(JSON.parse(recipe.bytes.toString('utf8')).name).toBe(SMALL.name);
+  expect(JSON.parse(recipe.bytes.toString('utf8')).name).toBe(SMALL_RECIPE.name);
 });
 
 it('the bundled example with the Cu(211) preset on its first frames: a brush highlights the same atoms in 3D', async () => {

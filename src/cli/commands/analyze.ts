@@ -25,8 +25,8 @@ const DEFAULT_ROW_CACHE_MB = 768;
 
 export const usage = `usage: soaplens analyze <trajectory> [topology] (--preset NAME | --config params.json) --out DIR [options]
 
-The paper's analysis pipeline (SOAP + LENS, optionally LODE(p) blocks with per-block weights, PCA, clustering, transitions, macro-clusters) run
-end to end on the worker pool. Writes into DIR: scores.npy, labels.npy, macro_labels.npy,
+The paper's analysis pipeline (SOAP + LENS, optionally LODE(p) blocks with per-block weights, PCA,
+clustering, transitions, macro-clusters) run end to end on the worker pool. Writes into DIR: scores.npy, labels.npy, macro_labels.npy,
 transition matrices, linkage.npy, PCA arrays, results.json and summary.txt; prints the summary.
 
   --preset NAME        ${Object.keys(PRESETS).join(' | ')} (the paper's recipes, pipeline.md §0)
