@@ -1,11 +1,12 @@
 /**
- * Whole-trajectory LENS on top of the streaming kernel (lens.ts): one neighbour search per frame,
+ * Whole-trajectory LENS on top of the streaming kernel (lens.ts): one set search per frame
+ * (lens-sets.ts: the cell list straight to neighbour sets, no NeighbourList),
  * history limited to `delay` frames of neighbour sets, results written atom-major.
  */
-import { buildNeighbourList, createNeighbourList } from '../../geometry/neighbours.ts';
 import { checkpoint, createReporter, throwIfCancelled, type RunOptions } from '../../progress.ts';
 import type { FrameData, Trajectory } from '../../trajectory.ts';
-import { createLensFrameOut, createLensState, lensColumns, lensFrame, planLens, type LensParams } from './lens.ts';
+import { createLensFrameOut, createLensState, lensColumns, planLens, type LensParams } from './lens.ts';
+import { createLensSetsWork, lensFrameFromPositions } from './lens-sets.ts';
 
 export interface LensSelection {
   /** Analysed atoms (rows of the output), atom indices; null/absent = all atoms in order. */
@@ -93,7 +94,7 @@ export async function computeLens(frames: Iterable<FrameData> | AsyncIterable<Fr
     counts: new Int32Array(nC * nFrames),
   };
   const state = createLensState(plan, nAtoms);
-  const nl = createNeighbourList(nC * 64);
+  const work = createLensSetsWork(nAtoms);
   const fo = createLensFrameOut(nC);
   const report = createReporter(o, 'lens', nFrames);
   let t = 0, noCell = 0, triclinic = 0;
@@ -104,8 +105,7 @@ export async function computeLens(frames: Iterable<FrameData> | AsyncIterable<Fr
     if (t >= nFrames) break;
     if (f.positions.length !== 3 * nAtoms) throw new RangeError(`LENS: frame ${t} has ${f.positions.length / 3} atoms, expected ${nAtoms}`);
     const g = f32 ? mdanalysisFloat32Frame(f, f32.pos, f32.cell) : f;
-    buildNeighbourList(nl, g.positions, nAtoms, g.cell, pbc, plan.cutoff, centres, false);
-    const have = lensFrame(state, nl, centres, fo, mask);
+    const have = lensFrameFromPositions(state, g.positions, g.cell, pbc, centres, fo, work, mask);
     for (let c = 0; c < nC; c++) res.counts[c * nFrames + t] = fo.counts[c];
     const col = plan.convention === 'soapify' ? t : have ? t - plan.delay : -1;
     if (col >= 0) {

@@ -204,8 +204,18 @@ export function createLensFrameOut(nCentres: number): LensFrameOut {
 export function lensFrame(state: LensState, nl: NeighbourList, centres: Int32Array | null, out: LensFrameOut,
   universe: Uint8Array | null = null): boolean {
   const { plan, ring, scratch } = state;
-  const slot = state.frame % ring.length;
-  const cur = buildNeighbourSets(plan, nl, centres, state.nAtoms, ring[slot], scratch, universe);
+  const cur = buildNeighbourSets(plan, nl, centres, state.nAtoms, ring[state.frame % ring.length], scratch, universe);
+  return lensAdvance(state, cur, out);
+}
+
+/**
+ * Second half of lensFrame: `cur` (the sets of this frame, already in the ring slot
+ * state.frame % ring.length) gives counts and, with delay earlier frames, the comparison; advances
+ * the frame counter. For set builders other than buildNeighbourSets (lens-sets.ts).
+ */
+export function lensAdvance(state: LensState, cur: NeighbourSets, out: LensFrameOut): boolean {
+  const { plan, ring, scratch } = state;
+  if (cur !== ring[state.frame % ring.length]) throw new RangeError('LENS: the sets must be in the current ring slot');
   const n = cur.n;
   for (let c = 0; c < n; c++) out.counts[c] = cur.offsets[c + 1] - cur.offsets[c];
   const have = state.frame >= plan.delay;

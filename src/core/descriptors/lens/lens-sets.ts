@@ -1,0 +1,278 @@
+/**
+ * LENS neighbour SETS straight from positions (issue 4: standalone LENS speed), without building a
+ * NeighbourList first. Same cell list, same wrapping and the same floating-point vector
+ * (r_j + T) - r_c as src/core/geometry/neighbours.ts, so every cutoff decision is the one
+ * buildNeighbourList + buildNeighbourSets would make; what is skipped is writing dx, dy, dz and r2
+ * for every image. Differences in the work done, never in the result:
+ * - the cutoff test is the plan's (inclusive d² <= r2Cut or strict d² < r2Cut) applied at once;
+ * - atoms are stored bin by bin with their wrapped coordinates (contiguous reads);
+ * - when every periodic cell height exceeds 2 * cutoff no atom can have two images within the
+ *   cutoff (|T| >= the smallest height for any lattice vector T != 0), so the dedup stamp is
+ *   skipped and self is the only j = centre; otherwise (small or skewed cells) every image is
+ *   visited and deduplicated by atom identity as in buildNeighbourSets.
+ * The joint SOAP+LENS pass keeps using buildNeighbourSets on SOAP's list.
+ */
+import { cellHeights, invertCell } from '../../geometry/cell.ts';
+import { lensAdvance, type LensFrameOut, type LensPlan, type LensState, type NeighbourSets } from './lens.ts';
+
+/** Reusable per-thread buffers of buildLensSets (grown on demand, kept across frames). */
+export interface LensSetsWork {
+  frac: Float64Array;
+  wrapped: Float64Array;
+  atomBin: Int32Array;
+  binStart: Int32Array;
+  /** Atom index and wrapped coordinates in bin order. */
+  binAtoms: Int32Array;
+  bx: Float64Array;
+  by: Float64Array;
+  bz: Float64Array;
+  /** Per-axis bin wrap tables: bin index and image shift of (bin + offset). */
+  wrap: Int32Array[];
+  shift: Int32Array[];
+  stamp: Int32Array;
+  tick: number;
+}
+
+export function createLensSetsWork(nAtoms = 0): LensSetsWork {
+  const n = Math.max(16, nAtoms);
+  return {
+    frac: new Float64Array(3 * n), wrapped: new Float64Array(3 * n), atomBin: new Int32Array(n), binStart: new Int32Array(1),
+    binAtoms: new Int32Array(n), bx: new Float64Array(n), by: new Float64Array(n), bz: new Float64Array(n),
+    wrap: [new Int32Array(1), new Int32Array(1), new Int32Array(1)], shift: [new Int32Array(1), new Int32Array(1), new Int32Array(1)],
+    stamp: new Int32Array(n), tick: 0,
+  };
+}
+
+function ensureWork(w: LensSetsWork, nAtoms: number): void {
+  if (w.atomBin.length >= nAtoms) return;
+  const n = Math.max(nAtoms, 2 * w.atomBin.length);
+  w.frac = new Float64Array(3 * n); w.wrapped = new Float64Array(3 * n); w.atomBin = new Int32Array(n);
+  w.binAtoms = new Int32Array(n); w.bx = new Float64Array(n); w.by = new Float64Array(n); w.bz = new Float64Array(n);
+  w.stamp = new Int32Array(n); w.tick = 0;
+}
+
+/** Same limits as neighbours.ts (bins about radius/2 wide, at most 4 bins per atom, scan bound). */
+const MAX_BINS_PER_ATOM = 4;
+const BINS_PER_RADIUS = 2;
+const MAX_SCANNED_BINS = 4_000_000;
+const IDENTITY = new Float64Array([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+
+/** Fills the per-axis tables for bins -k .. nb-1+k (index v + k): wrapped bin (or -1) and image shift. */
+function axisTable(w: LensSetsWork, axis: number, nb: number, k: number, periodic: boolean): void {
+  const len = nb + 2 * k;
+  if (w.wrap[axis].length < len) { w.wrap[axis] = new Int32Array(len); w.shift[axis] = new Int32Array(len); }
+  const wr = w.wrap[axis], sh = w.shift[axis];
+  for (let i = 0; i < len; i++) {
+    const t = i - k;
+    if (periodic) {
+      const n = Math.floor(t / nb);
+      wr[i] = t - n * nb; sh[i] = n;
+    } else {
+      wr[i] = t >= 0 && t < nb ? t : -1; sh[i] = 0;
+    }
+  }
+}
+
+/**
+ * Neighbour sets of one frame: for centre c (atom centres[c], or c when centres is null) the
+ * distinct atoms j != centre, with universe[j] != 0 when a mask is given, having an image within
+ * the plan's cutoff (d² <= r2Cut inclusive, or < r2Cut strict). positions: 3N Å (wrapped
+ * internally on periodic axes, not modified); cell: rows a, b, c or null (no images, pbc ignored).
+ * Equal, as sets per centre, to buildNeighbourSets over buildNeighbourList(radius = plan.cutoff).
+ * `w` is this thread's reusable work (createLensSetsWork). Returns `out`.
+ */
+export function buildLensSets(plan: LensPlan, positions: ArrayLike<number>, nAtoms: number, cell: ArrayLike<number> | null,
+  pbc: readonly boolean[], centres: Int32Array | null, out: NeighbourSets, w: LensSetsWork,
+  universe: Uint8Array | null = null): NeighbourSets {
+  const radius = plan.cutoff;
+  if (positions.length < 3 * nAtoms) throw new RangeError(`positions hold ${positions.length} values, need ${3 * nAtoms}`);
+  const nC = centres ? centres.length : nAtoms;
+  if (centres) {
+    for (let c = 0; c < nC; c++) {
+      if (!(centres[c] >= 0 && centres[c] < nAtoms)) throw new RangeError(`centre ${centres[c]} is not an atom index (0..${nAtoms - 1})`);
+    }
+  }
+  if (out.offsets.length < nC + 1) out.offsets = new Int32Array(nC + 1);
+  out.n = nC; out.count = 0; out.offsets[0] = 0;
+  if (nAtoms === 0) { out.offsets.fill(0, 0, nC + 1); return out; }
+  ensureWork(w, nAtoms);
+
+  const h = cell ?? IDENTITY;
+  const per0 = cell !== null && pbc[0], per1 = cell !== null && pbc[1], per2 = cell !== null && pbc[2];
+  const hi = invertCell(new Float64Array(9), h);
+  const heights = cell ? cellHeights(new Float64Array(3), h) : new Float64Array([1, 1, 1]);
+  const frac = w.frac, wr = w.wrapped;
+
+  // As neighbours.ts: fractional coordinates wrapped to [0, 1) on periodic axes, then back to Å.
+  let lo0 = Infinity, lo1 = Infinity, lo2 = Infinity, hi0 = -Infinity, hi1 = -Infinity, hi2 = -Infinity;
+  for (let i = 0; i < nAtoms; i++) {
+    const x = positions[3 * i], y = positions[3 * i + 1], z = positions[3 * i + 2];
+    if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) throw new RangeError(`atom ${i} has a non-finite position`);
+    let s0 = x * hi[0] + y * hi[3] + z * hi[6];
+    let s1 = x * hi[1] + y * hi[4] + z * hi[7];
+    let s2 = x * hi[2] + y * hi[5] + z * hi[8];
+    if (per0) { s0 -= Math.floor(s0); if (s0 >= 1) s0 = 0; }
+    if (per1) { s1 -= Math.floor(s1); if (s1 >= 1) s1 = 0; }
+    if (per2) { s2 -= Math.floor(s2); if (s2 >= 1) s2 = 0; }
+    frac[3 * i] = s0; frac[3 * i + 1] = s1; frac[3 * i + 2] = s2;
+    if (s0 < lo0) lo0 = s0; if (s0 > hi0) hi0 = s0;
+    if (s1 < lo1) lo1 = s1; if (s1 > hi1) hi1 = s1;
+    if (s2 < lo2) lo2 = s2; if (s2 > hi2) hi2 = s2;
+    if (cell) {
+      wr[3 * i] = s0 * h[0] + s1 * h[3] + s2 * h[6];
+      wr[3 * i + 1] = s0 * h[1] + s1 * h[4] + s2 * h[7];
+      wr[3 * i + 2] = s0 * h[2] + s1 * h[5] + s2 * h[8];
+    } else {
+      wr[3 * i] = x; wr[3 * i + 1] = y; wr[3 * i + 2] = z;
+    }
+  }
+  if (per0) { lo0 = 0; hi0 = 1; }
+  if (per1) { lo1 = 0; hi1 = 1; }
+  if (per2) { lo2 = 0; hi2 = 1; }
+  const span0 = per0 ? 1 : Math.max(hi0 - lo0, 0), span1 = per1 ? 1 : Math.max(hi1 - lo1, 0), span2 = per2 ? 1 : Math.max(hi2 - lo2, 0);
+  const binLen = radius / BINS_PER_RADIUS;
+  let nb0 = Math.max(1, Math.floor(span0 * heights[0] / binLen));
+  let nb1 = Math.max(1, Math.floor(span1 * heights[1] / binLen));
+  let nb2 = Math.max(1, Math.floor(span2 * heights[2] / binLen));
+  const maxBins = MAX_BINS_PER_ATOM * nAtoms + 27;
+  while (nb0 * nb1 * nb2 > maxBins) {
+    if (nb0 >= nb1 && nb0 >= nb2) nb0 = Math.max(1, nb0 >> 1);
+    else if (nb1 >= nb2) nb1 = Math.max(1, nb1 >> 1);
+    else nb2 = Math.max(1, nb2 >> 1);
+  }
+  const bw0 = span0 > 0 ? span0 / nb0 : 1, bw1 = span1 > 0 ? span1 / nb1 : 1, bw2 = span2 > 0 ? span2 / nb2 : 1;
+  const k0 = Math.ceil(radius / heights[0] / bw0), k1 = Math.ceil(radius / heights[1] / bw1), k2 = Math.ceil(radius / heights[2] / bw2);
+  const scan = (per0 ? 2 * k0 + 1 : Math.min(2 * k0 + 1, 2 * nb0 - 1)) * (per1 ? 2 * k1 + 1 : Math.min(2 * k1 + 1, 2 * nb1 - 1)) *
+    (per2 ? 2 * k2 + 1 : Math.min(2 * k2 + 1, 2 * nb2 - 1));
+  if (scan > MAX_SCANNED_BINS) {
+    throw new RangeError(`neighbour radius ${radius} Å needs ${scan} cell images per atom: the cell (heights ` +
+      `${heights[0].toFixed(3)}, ${heights[1].toFixed(3)}, ${heights[2].toFixed(3)} Å) is too small for it`);
+  }
+
+  const nBins = nb0 * nb1 * nb2;
+  if (w.binStart.length < nBins + 1) w.binStart = new Int32Array(nBins + 1);
+  const binStart = w.binStart, atomBin = w.atomBin, binAtoms = w.binAtoms;
+  binStart.fill(0, 0, nBins + 1);
+  for (let i = 0; i < nAtoms; i++) {
+    let b0 = Math.floor((frac[3 * i] - lo0) / bw0); if (b0 >= nb0) b0 = nb0 - 1; if (b0 < 0) b0 = 0;
+    let b1 = Math.floor((frac[3 * i + 1] - lo1) / bw1); if (b1 >= nb1) b1 = nb1 - 1; if (b1 < 0) b1 = 0;
+    let b2 = Math.floor((frac[3 * i + 2] - lo2) / bw2); if (b2 >= nb2) b2 = nb2 - 1; if (b2 < 0) b2 = 0;
+    const b = (b0 * nb1 + b1) * nb2 + b2;
+    atomBin[i] = b;
+    binStart[b + 1]++;
+  }
+  for (let b = 0; b < nBins; b++) binStart[b + 1] += binStart[b];
+  // Counting sort by bin; the universe filter is applied here (non-members are never stored).
+  const bx = w.bx, by = w.by, bz = w.bz;
+  for (let i = 0; i < nAtoms; i++) {
+    const p = binStart[atomBin[i]]++;
+    binAtoms[p] = i; bx[p] = wr[3 * i]; by[p] = wr[3 * i + 1]; bz[p] = wr[3 * i + 2];
+  }
+  for (let b = nBins; b > 0; b--) binStart[b] = binStart[b - 1];
+  binStart[0] = 0;
+  if (universe !== null) {
+    // Compact each bin to its universe members (order kept); binStart gets the new bounds.
+    let q = 0;
+    for (let b = 0; b < nBins; b++) {
+      const s = binStart[b], e = binStart[b + 1];
+      binStart[b] = q;
+      for (let p = s; p < e; p++) {
+        const j = binAtoms[p];
+        if (universe[j] === 0) continue;
+        binAtoms[q] = j; bx[q] = bx[p]; by[q] = by[p]; bz[q] = bz[p]; q++;
+      }
+    }
+    binStart[nBins] = q;
+  }
+
+  axisTable(w, 0, nb0, k0, per0);
+  axisTable(w, 1, nb1, k1, per1);
+  axisTable(w, 2, nb2, k2, per2);
+  const wrap0 = w.wrap[0], wrap1 = w.wrap[1], wrap2 = w.wrap[2], sh0 = w.shift[0], sh1 = w.shift[1], sh2 = w.shift[2];
+
+  // Unique images: no periodic height <= 2 * cutoff (then also no self images).
+  const unique = (!per0 || heights[0] > 2 * radius) && (!per1 || heights[1] > 2 * radius) && (!per2 || heights[2] > 2 * radius);
+  const cut = plan.r2Cut, strict = !plan.inclusive;
+  const a0 = h[0], a1 = h[1], a2 = h[2], b0x = h[3], b1y = h[4], b2z = h[5], c0 = h[6], c1 = h[7], c2 = h[8];
+  let members = out.members;
+  const offs = out.offsets;
+  const stamp = w.stamp;
+  let count = 0;
+  for (let c = 0; c < nC; c++) {
+    const ci = centres ? centres[c] : c;
+    const cx = wr[3 * ci], cy = wr[3 * ci + 1], cz = wr[3 * ci + 2];
+    const cb = atomBin[ci];
+    const cb2 = cb % nb2, cb1 = ((cb - cb2) / nb2) % nb1, cb0 = (cb - cb2 - cb1 * nb2) / (nb1 * nb2);
+    let t = 0;
+    if (!unique) {
+      if (w.tick >= 0x7ffffffe) { stamp.fill(0); w.tick = 0; }
+      t = ++w.tick;
+      stamp[ci] = t; // the centre and its own images never count
+    }
+    // Room for every stored atom once more (the most a centre can add).
+    if (members.length < count + nAtoms) {
+      const m = new Int32Array(Math.max(count + nAtoms, 2 * members.length));
+      m.set(members.subarray(0, count));
+      members = m; out.members = m;
+    }
+    for (let o0 = 0; o0 <= 2 * k0; o0++) {
+      const v0 = cb0 + o0; // table index of bin cb0 + o0 - k0
+      const t0 = wrap0[v0];
+      if (t0 < 0) continue;
+      const n0 = sh0[v0];
+      for (let o1 = 0; o1 <= 2 * k1; o1++) {
+        const v1 = cb1 + o1;
+        const t1 = wrap1[v1];
+        if (t1 < 0) continue;
+        const n1 = sh1[v1];
+        const row = (t0 * nb1 + t1) * nb2;
+        for (let o2 = 0; o2 <= 2 * k2; o2++) {
+          const v2 = cb2 + o2;
+          const t2 = wrap2[v2];
+          if (t2 < 0) continue;
+          const n2 = sh2[v2];
+          // Translation and vector exactly as neighbours.ts: (r_j + T) - r_c.
+          const tx = n0 * a0 + n1 * b0x + n2 * c0;
+          const ty = n0 * a1 + n1 * b1y + n2 * c1;
+          const tz = n0 * a2 + n1 * b2z + n2 * c2;
+          const b = row + t2;
+          const e = binStart[b + 1];
+          if (unique) {
+            for (let p = binStart[b]; p < e; p++) {
+              const vx = bx[p] + tx - cx, vy = by[p] + ty - cy, vz = bz[p] + tz - cz;
+              const d2 = vx * vx + vy * vy + vz * vz;
+              if (d2 > cut || (strict && d2 === cut)) continue;
+              const j = binAtoms[p];
+              if (j === ci) continue;
+              members[count++] = j;
+            }
+          } else {
+            for (let p = binStart[b]; p < e; p++) {
+              const vx = bx[p] + tx - cx, vy = by[p] + ty - cy, vz = bz[p] + tz - cz;
+              const d2 = vx * vx + vy * vy + vz * vz;
+              if (d2 > cut || (strict && d2 === cut)) continue;
+              const j = binAtoms[p];
+              if (stamp[j] === t) continue;
+              stamp[j] = t;
+              members[count++] = j;
+            }
+          }
+        }
+      }
+    }
+    offs[c + 1] = count;
+  }
+  out.count = count;
+  return out;
+}
+
+/**
+ * lensFrame (lens.ts) on positions: builds this frame's sets with buildLensSets into the state's
+ * ring and compares them with the sets of `delay` frames earlier. Same outputs and return value.
+ */
+export function lensFrameFromPositions(state: LensState, positions: ArrayLike<number>, cell: ArrayLike<number> | null,
+  pbc: readonly boolean[], centres: Int32Array | null, out: LensFrameOut, w: LensSetsWork, universe: Uint8Array | null = null): boolean {
+  const cur = state.ring[state.frame % state.ring.length];
+  buildLensSets(state.plan, positions, state.nAtoms, cell, pbc, centres, cur, w, universe);
+  return lensAdvance(state, cur, out);
+}
