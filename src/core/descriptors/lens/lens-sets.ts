@@ -31,6 +31,10 @@ export interface LensSetsWork {
   shift: Int32Array[];
   stamp: Int32Array;
   tick: number;
+  /** Axis-2 runs of one scan row (lo, hi bin, image shift). */
+  segLo: Int32Array;
+  segHi: Int32Array;
+  segN: Int32Array;
 }
 
 export function createLensSetsWork(nAtoms = 0): LensSetsWork {
@@ -39,7 +43,7 @@ export function createLensSetsWork(nAtoms = 0): LensSetsWork {
     frac: new Float64Array(3 * n), wrapped: new Float64Array(3 * n), atomBin: new Int32Array(n), binStart: new Int32Array(1),
     binAtoms: new Int32Array(n), bx: new Float64Array(n), by: new Float64Array(n), bz: new Float64Array(n),
     wrap: [new Int32Array(1), new Int32Array(1), new Int32Array(1)], shift: [new Int32Array(1), new Int32Array(1), new Int32Array(1)],
-    stamp: new Int32Array(n), tick: 0,
+    stamp: new Int32Array(n), tick: 0, segLo: new Int32Array(8), segHi: new Int32Array(8), segN: new Int32Array(8),
   };
 }
 
@@ -192,11 +196,15 @@ export function buildLensSets(plan: LensPlan, positions: ArrayLike<number>, nAto
 
   // Unique images: no periodic height <= 2 * cutoff (then also no self images).
   const unique = (!per0 || heights[0] > 2 * radius) && (!per1 || heights[1] > 2 * radius) && (!per2 || heights[2] > 2 * radius);
-  const cut = plan.r2Cut, strict = !plan.inclusive;
+  // One comparison d2 <= lim for both tests: strict d2 < r2Cut is d2 <= the largest double below r2Cut.
+  const lim = plan.inclusive ? plan.r2Cut : previousDouble(plan.r2Cut);
   const a0 = h[0], a1 = h[1], a2 = h[2], b0x = h[3], b1y = h[4], b2z = h[5], c0 = h[6], c1 = h[7], c2 = h[8];
-  let members = out.members;
   const offs = out.offsets;
   const stamp = w.stamp;
+  // Axis-2 bins of one scan row as runs of consecutive bins with one image shift: [lo, hi], shift.
+  const nSeg = 2 * k2 + 1;
+  if (w.segLo.length < nSeg) { w.segLo = new Int32Array(nSeg); w.segHi = new Int32Array(nSeg); w.segN = new Int32Array(nSeg); }
+  const segLo = w.segLo, segHi = w.segHi, segN = w.segN;
   let count = 0;
   for (let c = 0; c < nC; c++) {
     const ci = centres ? centres[c] : c;
@@ -210,13 +218,23 @@ export function buildLensSets(plan: LensPlan, positions: ArrayLike<number>, nAto
       stamp[ci] = t; // the centre and its own images never count
     }
     // Room for every stored atom once more (the most a centre can add).
-    if (members.length < count + nAtoms) {
-      const m = new Int32Array(Math.max(count + nAtoms, 2 * members.length));
-      m.set(members.subarray(0, count));
-      members = m; out.members = m;
+    if (out.members.length < count + nAtoms) {
+      const m = new Int32Array(Math.max(count + nAtoms, 2 * out.members.length));
+      m.set(out.members.subarray(0, count));
+      out.members = m;
+    }
+    const members = out.members;
+    let ns = 0;
+    for (let o2 = 0; o2 < nSeg; o2++) {
+      const v2 = cb2 + o2; // table index of bin cb2 + o2 - k2
+      const t2 = wrap2[v2];
+      if (t2 < 0) continue;
+      const n2 = sh2[v2];
+      if (ns > 0 && segN[ns - 1] === n2 && segHi[ns - 1] === t2 - 1) segHi[ns - 1] = t2;
+      else { segLo[ns] = t2; segHi[ns] = t2; segN[ns] = n2; ns++; }
     }
     for (let o0 = 0; o0 <= 2 * k0; o0++) {
-      const v0 = cb0 + o0; // table index of bin cb0 + o0 - k0
+      const v0 = cb0 + o0;
       const t0 = wrap0[v0];
       if (t0 < 0) continue;
       const n0 = sh0[v0];
@@ -226,37 +244,16 @@ export function buildLensSets(plan: LensPlan, positions: ArrayLike<number>, nAto
         if (t1 < 0) continue;
         const n1 = sh1[v1];
         const row = (t0 * nb1 + t1) * nb2;
-        for (let o2 = 0; o2 <= 2 * k2; o2++) {
-          const v2 = cb2 + o2;
-          const t2 = wrap2[v2];
-          if (t2 < 0) continue;
-          const n2 = sh2[v2];
+        for (let g = 0; g < ns; g++) {
+          const n2 = segN[g];
           // Translation and vector exactly as neighbours.ts: (r_j + T) - r_c.
           const tx = n0 * a0 + n1 * b0x + n2 * c0;
           const ty = n0 * a1 + n1 * b1y + n2 * c1;
           const tz = n0 * a2 + n1 * b2z + n2 * c2;
-          const b = row + t2;
-          const e = binStart[b + 1];
-          if (unique) {
-            for (let p = binStart[b]; p < e; p++) {
-              const vx = bx[p] + tx - cx, vy = by[p] + ty - cy, vz = bz[p] + tz - cz;
-              const d2 = vx * vx + vy * vy + vz * vz;
-              if (d2 > cut || (strict && d2 === cut)) continue;
-              const j = binAtoms[p];
-              if (j === ci) continue;
-              members[count++] = j;
-            }
-          } else {
-            for (let p = binStart[b]; p < e; p++) {
-              const vx = bx[p] + tx - cx, vy = by[p] + ty - cy, vz = bz[p] + tz - cz;
-              const d2 = vx * vx + vy * vy + vz * vz;
-              if (d2 > cut || (strict && d2 === cut)) continue;
-              const j = binAtoms[p];
-              if (stamp[j] === t) continue;
-              stamp[j] = t;
-              members[count++] = j;
-            }
-          }
+          const p0 = binStart[row + segLo[g]], p1 = binStart[row + segHi[g] + 1];
+          count = unique
+            ? scanUnique(bx, by, bz, binAtoms, p0, p1, tx, ty, tz, cx, cy, cz, lim, ci, members, count)
+            : scanDedup(bx, by, bz, binAtoms, p0, p1, tx, ty, tz, cx, cy, cz, lim, stamp, t, members, count);
         }
       }
     }
@@ -264,6 +261,41 @@ export function buildLensSets(plan: LensPlan, positions: ArrayLike<number>, nAto
   }
   out.count = count;
   return out;
+}
+
+/** The largest double below x (x > 0 finite). */
+function previousDouble(x: number): number {
+  const f = new Float64Array([x]);
+  const b = new BigInt64Array(f.buffer);
+  b[0] -= 1n;
+  return f[0];
+}
+
+/** Atoms p0..p1-1 (bin order) within lim of the centre, self excluded; no duplicates possible. */
+function scanUnique(bx: Float64Array, by: Float64Array, bz: Float64Array, binAtoms: Int32Array, p0: number, p1: number,
+  tx: number, ty: number, tz: number, cx: number, cy: number, cz: number, lim: number, ci: number, members: Int32Array, count: number): number {
+  for (let p = p0; p < p1; p++) {
+    const vx = bx[p] + tx - cx, vy = by[p] + ty - cy, vz = bz[p] + tz - cz;
+    if (vx * vx + vy * vy + vz * vz > lim) continue;
+    const j = binAtoms[p];
+    if (j !== ci) members[count++] = j;
+  }
+  return count;
+}
+
+/** As scanUnique, deduplicated by the stamp (the centre is pre-stamped). */
+function scanDedup(bx: Float64Array, by: Float64Array, bz: Float64Array, binAtoms: Int32Array, p0: number, p1: number,
+  tx: number, ty: number, tz: number, cx: number, cy: number, cz: number, lim: number, stamp: Int32Array, t: number,
+  members: Int32Array, count: number): number {
+  for (let p = p0; p < p1; p++) {
+    const vx = bx[p] + tx - cx, vy = by[p] + ty - cy, vz = bz[p] + tz - cz;
+    if (vx * vx + vy * vy + vz * vz > lim) continue;
+    const j = binAtoms[p];
+    if (stamp[j] === t) continue;
+    stamp[j] = t;
+    members[count++] = j;
+  }
+  return count;
 }
 
 /**

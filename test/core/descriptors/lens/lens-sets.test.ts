@@ -86,6 +86,19 @@ describe('buildLensSets equals buildNeighbourList + buildNeighbourSets', () => {
     expect(dyn.offsets[1] - dyn.offsets[0]).toBe(26);
   });
 
+  it('a squared distance exactly equal to the threshold: kept when inclusive, dropped when strict', () => {
+    const x = 4 - 1e-6; // dynsight's shrunk cutoff for rc = 4: r2Cut = x * x exactly (planLens)
+    expect(planLens({ cutoff: 4, convention: 'dynsight' }).r2Cut).toBe(x * x);
+    const pos = new Float64Array([0, 0, 0, x, 0, 0, 0, 3.9, 0]);
+    const c: Case = { name: 'pair', cell: null, pbc: [false, false, false], n: 3, rc: 4, spread: 4 };
+    const w = createLensSetsWork();
+    const dyn = buildLensSets(planLens({ cutoff: 4, convention: 'dynsight' }), pos, 3, null, c.pbc, Int32Array.of(0), createNeighbourSets(), w);
+    expect(sorted(dyn, 0)).toEqual([2]);
+    expectSameSets(dyn, existing('dynsight', c, pos, Int32Array.of(0), null));
+    const incl = buildLensSets(planLens({ cutoff: x }), pos, 3, null, c.pbc, Int32Array.of(0), createNeighbourSets(), w);
+    expect(sorted(incl, 0)).toEqual([1, 2]);
+  });
+
   it('work reused across frames of different sizes; lensFrameFromPositions = lensFrame over a NeighbourList', () => {
     const c = CASES[1];
     const plan = planLens({ cutoff: c.rc, delay: 2 });
