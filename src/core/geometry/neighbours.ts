@@ -39,15 +39,7 @@ export interface NeighbourList {
 }
 
 /** Internal reusable buffers (bins, fractional coordinates), grown as needed. */
-interface NeighbourWork {
-  frac: Float64Array;
-  wrapped: Float64Array;
-  atomBin: Int32Array;
-  binStart: Int32Array;
-  binAtoms: Int32Array;
-}
-
-const WORK = new WeakMap<NeighbourList, NeighbourWork>();
+const WORK = new WeakMap<NeighbourList, CellGrid>();
 
 /** An empty list; buildNeighbourList fills it and grows its arrays when needed. */
 export function createNeighbourList(capacity = 1024): NeighbourList {
@@ -68,17 +60,10 @@ function grow(nl: NeighbourList, need: number): void {
   const gr = new Float64Array(cap); gr.set(nl.r2.subarray(0, nl.count)); nl.r2 = gr;
 }
 
-function work(nl: NeighbourList, nAtoms: number): NeighbourWork {
-  let w = WORK.get(nl);
-  if (!w || w.atomBin.length < nAtoms) {
-    const cap = Math.max(nAtoms, 16);
-    w = {
-      frac: new Float64Array(3 * cap), wrapped: new Float64Array(3 * cap), atomBin: new Int32Array(cap),
-      binStart: new Int32Array(1), binAtoms: new Int32Array(cap),
-    };
-    WORK.set(nl, w);
-  }
-  return w;
+function work(nl: NeighbourList): CellGrid {
+  let g = WORK.get(nl);
+  if (!g) { g = createCellGrid(); WORK.set(nl, g); }
+  return g;
 }
 
 /** Upper bound on bins, relative to the atom count: keeps memory linear for sparse systems. */
@@ -92,37 +77,55 @@ const MAX_SCANNED_BINS = 4_000_000;
 const IDENTITY = new Float64Array([1, 0, 0, 0, 1, 0, 0, 0, 1]);
 
 /**
- * Fills `nl` with, for each centre, every atom and periodic image within `radius` (Å), inclusive
- * (d² <= radius²). See the module comment for the layout.
- *
- * positions: 3N Å (any values; wrapped internally on periodic axes, the input is not modified).
- * cell: 9 numbers, rows a, b, c (Å), or null for no cell (then pbc is ignored). Axes with pbc false
- * get no images. centres: atom indices, or null for all atoms in order. Allocation happens only
- * when the list or its work buffers must grow.
+ * A cell list over one frame (refilled in place; buffers grow, never shrink): positions wrapped into
+ * the cell on periodic axes (`wrapped`, Å; `frac`, fractional), bins about radius/2 wide along each
+ * cell axis (`nb0..2`), every atom's bin (`atomBin`), atoms in bin order (`binAtoms`, a stable
+ * counting sort) with CSR starts (`binStart`, nBins + 1), and the bin reach `k0..2` that covers
+ * `radius` (a neighbour within radius lies at most k_i bins away along axis i). Shared by the
+ * neighbour list and by LENS's set builder, so both make the same cutoff decisions.
  */
-export function buildNeighbourList(nl: NeighbourList, positions: ArrayLike<number>, nAtoms: number,
-  cell: ArrayLike<number> | null, pbc: readonly boolean[], radius: number, centres: Int32Array | null,
-  includeSelf: boolean): NeighbourList {
-  if (!(radius >= 0) || !Number.isFinite(radius)) throw new RangeError(`neighbour radius must be finite and >= 0, got ${radius}`);
-  if (positions.length < 3 * nAtoms) throw new RangeError(`positions hold ${positions.length} values, need ${3 * nAtoms}`);
-  const nC = centres ? centres.length : nAtoms;
-  if (centres) {
-    for (let c = 0; c < nC; c++) {
-      if (!(centres[c] >= 0 && centres[c] < nAtoms)) throw new RangeError(`centre ${centres[c]} is not an atom index (0..${nAtoms - 1})`);
-    }
-  }
-  if (nl.offsets.length < nC + 1) nl.offsets = new Int32Array(nC + 1);
-  nl.n = nC;
-  nl.count = 0;
-  nl.offsets[0] = 0;
-  if (nAtoms === 0) { for (let c = 0; c <= nC; c++) nl.offsets[c] = 0; return nl; }
+export interface CellGrid {
+  frac: Float64Array;
+  wrapped: Float64Array;
+  atomBin: Int32Array;
+  binStart: Int32Array;
+  binAtoms: Int32Array;
+  /** Perpendicular heights of the cell (1, 1, 1 without a cell). */
+  heights: Float64Array;
+  per0: boolean; per1: boolean; per2: boolean;
+  nb0: number; nb1: number; nb2: number;
+  k0: number; k1: number; k2: number;
+  nBins: number;
+}
 
+export function createCellGrid(): CellGrid {
+  const cap = 16;
+  return {
+    frac: new Float64Array(3 * cap), wrapped: new Float64Array(3 * cap), atomBin: new Int32Array(cap),
+    binStart: new Int32Array(1), binAtoms: new Int32Array(cap), heights: new Float64Array(3),
+    per0: false, per1: false, per2: false, nb0: 1, nb1: 1, nb2: 1, k0: 0, k1: 0, k2: 0, nBins: 1,
+  };
+}
+
+function ensureGrid(g: CellGrid, nAtoms: number): void {
+  if (g.atomBin.length >= nAtoms) return;
+  const cap = Math.max(nAtoms, 2 * g.atomBin.length);
+  g.frac = new Float64Array(3 * cap); g.wrapped = new Float64Array(3 * cap);
+  g.atomBin = new Int32Array(cap); g.binAtoms = new Int32Array(cap);
+}
+
+/**
+ * Fills `g` for one frame (nAtoms > 0). Throws RangeError on a non-finite position, and when the
+ * cell is so small for `radius` that a scan would visit more than MAX_SCANNED_BINS bins.
+ */
+export function fillCellGrid(g: CellGrid, positions: ArrayLike<number>, nAtoms: number,
+  cell: ArrayLike<number> | null, pbc: readonly boolean[], radius: number): CellGrid {
   const h = cell ?? IDENTITY;
+  ensureGrid(g, nAtoms);
   const per0 = cell !== null && pbc[0], per1 = cell !== null && pbc[1], per2 = cell !== null && pbc[2];
   const hi = invertCell(new Float64Array(9), h);
   const heights = cell ? cellHeights(new Float64Array(3), h) : new Float64Array([1, 1, 1]);
-  const w = work(nl, nAtoms);
-  const frac = w.frac, wr = w.wrapped;
+  const frac = g.frac, wr = g.wrapped;
 
   // Fractional coordinates, wrapped to [0, 1) on periodic axes; bounds on the others.
   let lo0 = Infinity, lo1 = Infinity, lo2 = Infinity, hi0 = -Infinity, hi1 = -Infinity, hi2 = -Infinity;
@@ -174,8 +177,8 @@ export function buildNeighbourList(nl: NeighbourList, positions: ArrayLike<numbe
   }
 
   const nBins = nb0 * nb1 * nb2;
-  if (w.binStart.length < nBins + 1) w.binStart = new Int32Array(nBins + 1);
-  const binStart = w.binStart, atomBin = w.atomBin, binAtoms = w.binAtoms;
+  if (g.binStart.length < nBins + 1) g.binStart = new Int32Array(nBins + 1);
+  const binStart = g.binStart, atomBin = g.atomBin, binAtoms = g.binAtoms;
   binStart.fill(0, 0, nBins + 1);
   for (let i = 0; i < nAtoms; i++) {
     let b0 = Math.floor((frac[3 * i] - lo0) / bw0); if (b0 >= nb0) b0 = nb0 - 1; if (b0 < 0) b0 = 0;
@@ -190,6 +193,44 @@ export function buildNeighbourList(nl: NeighbourList, positions: ArrayLike<numbe
   for (let i = 0; i < nAtoms; i++) binAtoms[binStart[atomBin[i]]++] = i;
   for (let b = nBins; b > 0; b--) binStart[b] = binStart[b - 1];
   binStart[0] = 0;
+  g.heights.set(heights);
+  g.per0 = per0; g.per1 = per1; g.per2 = per2;
+  g.nb0 = nb0; g.nb1 = nb1; g.nb2 = nb2;
+  g.k0 = k0; g.k1 = k1; g.k2 = k2;
+  g.nBins = nBins;
+  return g;
+}
+
+/**
+ * Fills `nl` with, for each centre, every atom and periodic image within `radius` (Å), inclusive
+ * (d² <= radius²). See the module comment for the layout.
+ *
+ * positions: 3N Å (any values; wrapped internally on periodic axes, the input is not modified).
+ * cell: 9 numbers, rows a, b, c (Å), or null for no cell (then pbc is ignored). Axes with pbc false
+ * get no images. centres: atom indices, or null for all atoms in order. Allocation happens only
+ * when the list or its work buffers must grow.
+ */
+export function buildNeighbourList(nl: NeighbourList, positions: ArrayLike<number>, nAtoms: number,
+  cell: ArrayLike<number> | null, pbc: readonly boolean[], radius: number, centres: Int32Array | null,
+  includeSelf: boolean): NeighbourList {
+  if (!(radius >= 0) || !Number.isFinite(radius)) throw new RangeError(`neighbour radius must be finite and >= 0, got ${radius}`);
+  if (positions.length < 3 * nAtoms) throw new RangeError(`positions hold ${positions.length} values, need ${3 * nAtoms}`);
+  const nC = centres ? centres.length : nAtoms;
+  if (centres) {
+    for (let c = 0; c < nC; c++) {
+      if (!(centres[c] >= 0 && centres[c] < nAtoms)) throw new RangeError(`centre ${centres[c]} is not an atom index (0..${nAtoms - 1})`);
+    }
+  }
+  if (nl.offsets.length < nC + 1) nl.offsets = new Int32Array(nC + 1);
+  nl.n = nC;
+  nl.count = 0;
+  nl.offsets[0] = 0;
+  if (nAtoms === 0) { for (let c = 0; c <= nC; c++) nl.offsets[c] = 0; return nl; }
+
+  const h = cell ?? IDENTITY;
+  const g = fillCellGrid(work(nl), positions, nAtoms, cell, pbc, radius);
+  const { per0, per1, per2, nb0, nb1, nb2, k0, k1, k2, binStart, atomBin, binAtoms } = g;
+  const wr = g.wrapped;
 
   const r2max = radius * radius;
   const a0 = h[0], a1 = h[1], a2 = h[2], b0x = h[3], b1y = h[4], b2z = h[5], c0 = h[6], c1 = h[7], c2 = h[8];

@@ -12,17 +12,14 @@
  *   visited and deduplicated by atom identity as in buildNeighbourSets.
  * The joint SOAP+LENS pass keeps using buildNeighbourSets on SOAP's list.
  */
-import { cellHeights, invertCell } from '../../geometry/cell.ts';
+import { createCellGrid, fillCellGrid, type CellGrid } from '../../geometry/neighbours.ts';
 import { lensAdvance, type LensFrameOut, type LensPlan, type LensState, type NeighbourSets } from './lens.ts';
 
 /** Reusable per-thread buffers of buildLensSets (grown on demand, kept across frames). */
 export interface LensSetsWork {
-  frac: Float64Array;
-  wrapped: Float64Array;
-  atomBin: Int32Array;
-  binStart: Int32Array;
-  /** Atom index and wrapped coordinates in bin order. */
-  binAtoms: Int32Array;
+  /** The cell list (shared code with neighbours.ts). */
+  grid: CellGrid;
+  /** Wrapped coordinates in the grid's bin order. */
   bx: Float64Array;
   by: Float64Array;
   bz: Float64Array;
@@ -40,25 +37,19 @@ export interface LensSetsWork {
 export function createLensSetsWork(nAtoms = 0): LensSetsWork {
   const n = Math.max(16, nAtoms);
   return {
-    frac: new Float64Array(3 * n), wrapped: new Float64Array(3 * n), atomBin: new Int32Array(n), binStart: new Int32Array(1),
-    binAtoms: new Int32Array(n), bx: new Float64Array(n), by: new Float64Array(n), bz: new Float64Array(n),
+    grid: createCellGrid(), bx: new Float64Array(n), by: new Float64Array(n), bz: new Float64Array(n),
     wrap: [new Int32Array(1), new Int32Array(1), new Int32Array(1)], shift: [new Int32Array(1), new Int32Array(1), new Int32Array(1)],
     stamp: new Int32Array(n), tick: 0, segLo: new Int32Array(8), segHi: new Int32Array(8), segN: new Int32Array(8),
   };
 }
 
 function ensureWork(w: LensSetsWork, nAtoms: number): void {
-  if (w.atomBin.length >= nAtoms) return;
-  const n = Math.max(nAtoms, 2 * w.atomBin.length);
-  w.frac = new Float64Array(3 * n); w.wrapped = new Float64Array(3 * n); w.atomBin = new Int32Array(n);
-  w.binAtoms = new Int32Array(n); w.bx = new Float64Array(n); w.by = new Float64Array(n); w.bz = new Float64Array(n);
+  if (w.bx.length >= nAtoms) return;
+  const n = Math.max(nAtoms, 2 * w.bx.length);
+  w.bx = new Float64Array(n); w.by = new Float64Array(n); w.bz = new Float64Array(n);
   w.stamp = new Int32Array(n); w.tick = 0;
 }
 
-/** Same limits as neighbours.ts (bins about radius/2 wide, at most 4 bins per atom, scan bound). */
-const MAX_BINS_PER_ATOM = 4;
-const BINS_PER_RADIUS = 2;
-const MAX_SCANNED_BINS = 4_000_000;
 const IDENTITY = new Float64Array([1, 0, 0, 0, 1, 0, 0, 0, 1]);
 
 /** Fills the per-axis tables for bins -k .. nb-1+k (index v + k): wrapped bin (or -1) and image shift. */
@@ -102,78 +93,16 @@ export function buildLensSets(plan: LensPlan, positions: ArrayLike<number>, nAto
   ensureWork(w, nAtoms);
 
   const h = cell ?? IDENTITY;
-  const per0 = cell !== null && pbc[0], per1 = cell !== null && pbc[1], per2 = cell !== null && pbc[2];
-  const hi = invertCell(new Float64Array(9), h);
-  const heights = cell ? cellHeights(new Float64Array(3), h) : new Float64Array([1, 1, 1]);
-  const frac = w.frac, wr = w.wrapped;
-
-  // As neighbours.ts: fractional coordinates wrapped to [0, 1) on periodic axes, then back to Å.
-  let lo0 = Infinity, lo1 = Infinity, lo2 = Infinity, hi0 = -Infinity, hi1 = -Infinity, hi2 = -Infinity;
-  for (let i = 0; i < nAtoms; i++) {
-    const x = positions[3 * i], y = positions[3 * i + 1], z = positions[3 * i + 2];
-    if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) throw new RangeError(`atom ${i} has a non-finite position`);
-    let s0 = x * hi[0] + y * hi[3] + z * hi[6];
-    let s1 = x * hi[1] + y * hi[4] + z * hi[7];
-    let s2 = x * hi[2] + y * hi[5] + z * hi[8];
-    if (per0) { s0 -= Math.floor(s0); if (s0 >= 1) s0 = 0; }
-    if (per1) { s1 -= Math.floor(s1); if (s1 >= 1) s1 = 0; }
-    if (per2) { s2 -= Math.floor(s2); if (s2 >= 1) s2 = 0; }
-    frac[3 * i] = s0; frac[3 * i + 1] = s1; frac[3 * i + 2] = s2;
-    if (s0 < lo0) lo0 = s0; if (s0 > hi0) hi0 = s0;
-    if (s1 < lo1) lo1 = s1; if (s1 > hi1) hi1 = s1;
-    if (s2 < lo2) lo2 = s2; if (s2 > hi2) hi2 = s2;
-    if (cell) {
-      wr[3 * i] = s0 * h[0] + s1 * h[3] + s2 * h[6];
-      wr[3 * i + 1] = s0 * h[1] + s1 * h[4] + s2 * h[7];
-      wr[3 * i + 2] = s0 * h[2] + s1 * h[5] + s2 * h[8];
-    } else {
-      wr[3 * i] = x; wr[3 * i + 1] = y; wr[3 * i + 2] = z;
-    }
-  }
-  if (per0) { lo0 = 0; hi0 = 1; }
-  if (per1) { lo1 = 0; hi1 = 1; }
-  if (per2) { lo2 = 0; hi2 = 1; }
-  const span0 = per0 ? 1 : Math.max(hi0 - lo0, 0), span1 = per1 ? 1 : Math.max(hi1 - lo1, 0), span2 = per2 ? 1 : Math.max(hi2 - lo2, 0);
-  const binLen = radius / BINS_PER_RADIUS;
-  let nb0 = Math.max(1, Math.floor(span0 * heights[0] / binLen));
-  let nb1 = Math.max(1, Math.floor(span1 * heights[1] / binLen));
-  let nb2 = Math.max(1, Math.floor(span2 * heights[2] / binLen));
-  const maxBins = MAX_BINS_PER_ATOM * nAtoms + 27;
-  while (nb0 * nb1 * nb2 > maxBins) {
-    if (nb0 >= nb1 && nb0 >= nb2) nb0 = Math.max(1, nb0 >> 1);
-    else if (nb1 >= nb2) nb1 = Math.max(1, nb1 >> 1);
-    else nb2 = Math.max(1, nb2 >> 1);
-  }
-  const bw0 = span0 > 0 ? span0 / nb0 : 1, bw1 = span1 > 0 ? span1 / nb1 : 1, bw2 = span2 > 0 ? span2 / nb2 : 1;
-  const k0 = Math.ceil(radius / heights[0] / bw0), k1 = Math.ceil(radius / heights[1] / bw1), k2 = Math.ceil(radius / heights[2] / bw2);
-  const scan = (per0 ? 2 * k0 + 1 : Math.min(2 * k0 + 1, 2 * nb0 - 1)) * (per1 ? 2 * k1 + 1 : Math.min(2 * k1 + 1, 2 * nb1 - 1)) *
-    (per2 ? 2 * k2 + 1 : Math.min(2 * k2 + 1, 2 * nb2 - 1));
-  if (scan > MAX_SCANNED_BINS) {
-    throw new RangeError(`neighbour radius ${radius} Å needs ${scan} cell images per atom: the cell (heights ` +
-      `${heights[0].toFixed(3)}, ${heights[1].toFixed(3)}, ${heights[2].toFixed(3)} Å) is too small for it`);
-  }
-
-  const nBins = nb0 * nb1 * nb2;
-  if (w.binStart.length < nBins + 1) w.binStart = new Int32Array(nBins + 1);
-  const binStart = w.binStart, atomBin = w.atomBin, binAtoms = w.binAtoms;
-  binStart.fill(0, 0, nBins + 1);
-  for (let i = 0; i < nAtoms; i++) {
-    let b0 = Math.floor((frac[3 * i] - lo0) / bw0); if (b0 >= nb0) b0 = nb0 - 1; if (b0 < 0) b0 = 0;
-    let b1 = Math.floor((frac[3 * i + 1] - lo1) / bw1); if (b1 >= nb1) b1 = nb1 - 1; if (b1 < 0) b1 = 0;
-    let b2 = Math.floor((frac[3 * i + 2] - lo2) / bw2); if (b2 >= nb2) b2 = nb2 - 1; if (b2 < 0) b2 = 0;
-    const b = (b0 * nb1 + b1) * nb2 + b2;
-    atomBin[i] = b;
-    binStart[b + 1]++;
-  }
-  for (let b = 0; b < nBins; b++) binStart[b + 1] += binStart[b];
-  // Counting sort by bin; the universe filter is applied here (non-members are never stored).
+  // The same cell list as neighbours.ts (fillCellGrid), so both make the same cutoff decisions.
+  const g = fillCellGrid(w.grid, positions, nAtoms, cell, pbc, radius);
+  const { per0, per1, per2, nb0, nb1, nb2, k0, k1, k2, nBins, binStart, atomBin, binAtoms, heights } = g;
+  const wr = g.wrapped;
+  // Wrapped coordinates in bin order, so a scan over a bin reads them contiguously.
   const bx = w.bx, by = w.by, bz = w.bz;
-  for (let i = 0; i < nAtoms; i++) {
-    const p = binStart[atomBin[i]]++;
-    binAtoms[p] = i; bx[p] = wr[3 * i]; by[p] = wr[3 * i + 1]; bz[p] = wr[3 * i + 2];
+  for (let p = 0; p < nAtoms; p++) {
+    const j = binAtoms[p];
+    bx[p] = wr[3 * j]; by[p] = wr[3 * j + 1]; bz[p] = wr[3 * j + 2];
   }
-  for (let b = nBins; b > 0; b--) binStart[b] = binStart[b - 1];
-  binStart[0] = 0;
   if (universe !== null) {
     // Compact each bin to its universe members (order kept); binStart gets the new bounds.
     let q = 0;
