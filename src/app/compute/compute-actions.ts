@@ -28,6 +28,8 @@ export interface RunnerOptions {
   onStage?: (e: { stage: string; state: 'start' | 'done'; ms?: number }) => void;
   maxFrames?: number;
   clock?: () => number;
+  /** Bytes of pass-A rows kept as float32 on this thread so the projection needs no second SOAP pass (0: recompute). */
+  rowCacheBytes?: number;
 }
 
 /** Runs a recipe (workers/pipeline-runner.ts runRecipe's shape, injectable for tests). */
@@ -43,6 +45,21 @@ export interface ComputeServices {
   proxy<F extends (p: Progress) => void>(f: F): F;
   /** The pipeline runner; absent until workers/pipeline-runner.ts is available. */
   runRecipe?: RecipeRunner;
+  /** Default row-cache budget of a pipeline run in bytes (see rowCacheBudget; absent: 0, always recompute). */
+  rowCacheBytes?: number;
+}
+
+const MIB = 2 ** 20;
+
+/**
+ * Row-cache budget for a machine with `deviceMemoryGb` of RAM (navigator.deviceMemory: Chromium
+ * reports 0.25..8, other browsers nothing): a tenth of it, at most 768 MiB (the CLI's default),
+ * 512 MiB when unknown. Within the budget the projection reuses the pass-A rows instead of computing
+ * SOAP a second time (about half the run); the Cu(211) paper case (500 frames) needs 534 MiB.
+ */
+export function rowCacheBudget(deviceMemoryGb: number | undefined): number {
+  if (!(typeof deviceMemoryGb === 'number' && deviceMemoryGb > 0 && Number.isFinite(deviceMemoryGb))) return 512 * MIB;
+  return Math.min(768 * MIB, Math.floor(deviceMemoryGb * 1024 * MIB / 10 / MIB) * MIB);
 }
 
 export interface LensRequest {
@@ -189,6 +206,8 @@ export interface RunPipelineOptions {
   /** Analyse only the first N frames (default all). */
   maxFrames?: number;
   clock?: () => number;
+  /** Row-cache budget in bytes (default svc.rowCacheBytes, else 0). */
+  rowCacheBytes?: number;
 }
 
 const runControllers = new WeakMap<StoreApi<AppState>, AbortController>();
@@ -220,7 +239,7 @@ export async function runPipeline(store: StoreApi<AppState>, svc: ComputeService
     const traj = await openLoaded(svc, t, recipe, ac.signal);
     const res = await svc.runRecipe(recipe, { trajectory: traj, sources: t.sources, open: recipe.typeElements ? { typeElements: recipe.typeElements } : undefined },
       svc.pool(), {
-        signal: ac.signal, maxFrames: o.maxFrames, clock: o.clock,
+        signal: ac.signal, maxFrames: o.maxFrames, clock: o.clock, rowCacheBytes: o.rowCacheBytes ?? svc.rowCacheBytes ?? 0,
         onStage: (e) => {
           const run = store.getState().run;
           if (e.state === 'start') store.getState().setRun({ stage: e.stage, progress: null });

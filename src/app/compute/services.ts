@@ -2,7 +2,7 @@ import { proxy } from 'comlink';
 import { blobSource } from '../../core/io/source.ts';
 import { openTrajectory } from '../../core/io/index.ts';
 import { runRecipe } from '../../../workers/pipeline-runner.ts';
-import type { ComputeServices } from './compute-actions.ts';
+import { rowCacheBudget, type ComputeServices } from './compute-actions.ts';
 import { computePool } from './compute-pool.ts';
 import type { Pool } from '../../../workers/pool.ts';
 import type { PipelineJobs } from '../../../workers/pipeline-jobs.ts';
@@ -13,4 +13,5 @@ export const browserComputeServices: ComputeServices = {
   openTrajectory: (files, o) => openTrajectory(files.map((f) => blobSource(f)), { typeElements: o.typeElements, signal: o.signal }),
   proxy: (f) => proxy(f),
   runRecipe: (recipe, input, pool, o) => runRecipe(recipe, input, pool as unknown as Pool<PipelineJobs>, o),
+  rowCacheBytes: rowCacheBudget((navigator as Navigator & { deviceMemory?: number }).deviceMemory),
 };
