@@ -71,7 +71,17 @@ export interface LensJobDeps {
 export function createLensJobs(deps: LensJobDeps): LensJobs {
   const running = new Map<number, AbortController>();
   // One opened trajectory is kept: consecutive chunks of the same file skip re-indexing it.
-  let cached: { key: string; traj: FrameSource } | null = null;
+  // The promise is kept, so jobs arriving while the files are being opened share that one opening.
+  let cached: { key: string; traj: Promise<FrameSource> } | null = null;
+  const openShared = (sources: (Blob | string)[], signal: AbortSignal): Promise<FrameSource> => {
+    const key = sourcesKey(sources);
+    if (!cached || cached.key !== key) {
+      const traj = deps.open(sources, { signal });
+      cached = { key, traj };
+      traj.catch(() => { if (cached?.traj === traj) cached = null; });
+    }
+    return cached.traj;
+  };
   let soapCache: { key: string; plan: SoapPlan; scratch: SoapScratch } | null = null;
   let lensScratch: LensScratch | null = null;
   const nl = createNeighbourList();
@@ -123,11 +133,12 @@ export function createLensJobs(deps: LensJobDeps): LensJobs {
       try {
         const o: RunOptions = { signal: ac.signal, onProgress };
         let traj: FrameSource;
-        const key = sourcesKey(req.sources);
-        if (cached && cached.key === key) traj = cached.traj;
-        else {
-          traj = await deps.open(req.sources, { signal: ac.signal });
-          cached = { key, traj };
+        try {
+          traj = await openShared(req.sources, ac.signal);
+        } catch (e) {
+          // The shared opening may have been cancelled by the job that started it: open again (once) for this one.
+          if (ac.signal.aborted) throw e;
+          traj = await openShared(req.sources, ac.signal);
         }
         const chunk = await computeLensChunk(traj, req.first, req.count, req.params, o);
         return transfer({ ok: true as const, chunk },

@@ -70,7 +70,17 @@ export function createSoapJobs(deps?: SoapJobDeps): SoapJobs {
   const running = new Map<number, AbortController>();
   let cache: { key: string; plan: SoapPlan; scratch: SoapScratch } | null = null;
   // One opened trajectory is kept: consecutive frames of the same files skip re-indexing them.
-  let opened: { key: string; traj: Awaited<ReturnType<SoapJobDeps['open']>> } | null = null;
+  // The promise is kept, so jobs arriving while the files are being opened share that one opening.
+  let opened: { key: string; traj: ReturnType<SoapJobDeps['open']> } | null = null;
+  const openShared = (open: SoapJobDeps['open'], sources: (Blob | string)[], signal: AbortSignal): ReturnType<SoapJobDeps['open']> => {
+    const key = sourcesKey(sources);
+    if (!opened || opened.key !== key) {
+      const traj = open(sources, { signal });
+      opened = { key, traj };
+      traj.catch(() => { if (opened?.traj === traj) opened = null; });
+    }
+    return opened.traj;
+  };
   const nl: NeighbourList = createNeighbourList();
   const yieldToEvents = () => new Promise<void>((r) => setTimeout(r, 0));
 
@@ -116,9 +126,14 @@ export function createSoapJobs(deps?: SoapJobDeps): SoapJobs {
     soapFrame: (job, req) => guarded(job, (ac) => rows(ac, req.frame, req)),
     soapSourceFrame: (job, req) => guarded(job, async (ac) => {
       if (!deps) throw new Error('this worker cannot open files (no deps given to createSoapJobs)');
-      const key = sourcesKey(req.sources);
-      if (!opened || opened.key !== key) opened = { key, traj: await deps.open(req.sources, { signal: ac.signal }) };
-      const traj = opened.traj;
+      let traj: Awaited<ReturnType<SoapJobDeps['open']>>;
+      try {
+        traj = await openShared(deps.open, req.sources, ac.signal);
+      } catch (e) {
+        // The shared opening may have been cancelled by the job that started it: open again (once) for this one.
+        if (ac.signal.aborted) throw e;
+        traj = await openShared(deps.open, req.sources, ac.signal);
+      }
       if (!(Number.isInteger(req.frame) && req.frame >= 0 && req.frame < traj.nFrames)) {
         throw new RangeError(`frame ${req.frame} outside 0..${traj.nFrames - 1}`);
       }
