@@ -11,7 +11,8 @@
  */
 import type { LodeRadialBasis } from './radial.ts';
 import { radialMoments, radialQuadrature, radialValues } from './radial.ts';
-import { compositeRule, gaussLegendre, legendre, pochhammer, smearedKernel } from './special.ts';
+import { gaussLegendre } from '../common/quadrature.ts';
+import { compositeRule, legendre, pochhammer, smearedKernel } from './special.ts';
 
 /** Nodes per panel in s (inner) and x (outer). Node doubling changes fixture values by < 1e-12 (test). */
 const INNER_ORDER = 16;

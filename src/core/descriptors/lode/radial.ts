@@ -5,7 +5,9 @@
  * Values of a basis are laid out [l][n] (index l*nRadial + n); the GTO functions are the same for
  * every l, the monomial basis has one function per l (nRadial = 1).
  */
-import { compositeRule, gammaHalfInteger, gaussLegendre, smearedKernel, sphericalBessel, symmetricInverseSqrt } from './special.ts';
+import { inverseSqrtSymmetric } from '../common/linalg.ts';
+import { gaussLegendre } from '../common/quadrature.ts';
+import { compositeRule, gammaHalfInteger, smearedKernel, sphericalBessel } from './special.ts';
 
 export type LodeRadialBasisKind = 'gto' | 'monomial';
 
@@ -57,7 +59,7 @@ export function createRadialBasis(kind: LodeRadialBasisKind, nRadial: number, lM
       overlap[a * N + b] = (normN[a] * normN[b] * gammaHalfInteger(e)) / (2 * Math.pow(alpha, e));
     }
   }
-  const sInvSqrt = symmetricInverseSqrt(overlap, N);
+  const sInvSqrt = inverseSqrtSymmetric(overlap, N);
   return {
     kind, nRadial: N, lMax, rc, support: GTO_SUPPORT_SIGMAS * sigmaN[N - 1], scale: sigmaN[0],
     sigmaN, normN, overlap, sInvSqrt, normL: new Float64Array(0),

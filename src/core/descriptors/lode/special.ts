@@ -276,45 +276,6 @@ export function legendre(out: Float64Array, lMax: number, u: number): Float64Arr
   return out;
 }
 
-/** Gauss-Legendre nodes and weights on [-1, 1] (Newton on P_n from Tricomi's initial guess). */
-export function gaussLegendre(n: number): { x: Float64Array; w: Float64Array } {
-  if (!(n >= 1 && Number.isInteger(n))) throw new RangeError(`gaussLegendre: n must be a positive integer (got ${n})`);
-  const x = new Float64Array(n), w = new Float64Array(n);
-  const m = Math.floor((n + 1) / 2);
-  for (let i = 0; i < m; i++) {
-    let z = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
-    let dp = 0;
-    for (let it = 0; it < 100; it++) {
-      let p0 = 1, p1 = z;
-      for (let k = 2; k <= n; k++) {
-        const p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
-        p0 = p1; p1 = p2;
-      }
-      if (n === 1) { p1 = z; p0 = 1; }
-      dp = (n * (z * p1 - p0)) / (z * z - 1);
-      const dz = p1 / dp;
-      z -= dz;
-      if (Math.abs(dz) < 1e-16) {
-        // one more evaluation of the derivative at the converged node
-        let q0 = 1, q1 = z;
-        for (let k = 2; k <= n; k++) {
-          const q2 = ((2 * k - 1) * z * q1 - (k - 1) * q0) / k;
-          q0 = q1; q1 = q2;
-        }
-        dp = n === 1 ? 1 : (n * (z * q1 - q0)) / (z * z - 1);
-        break;
-      }
-    }
-    x[i] = -z;
-    x[n - 1 - i] = z;
-    const wi = 2 / ((1 - z * z) * dp * dp);
-    w[i] = wi;
-    w[n - 1 - i] = wi;
-  }
-  if (n % 2 === 1) x[(n - 1) / 2] = 0;
-  return { x, w };
-}
-
 /**
  * Composite Gauss-Legendre rule on [a, b] split at the given break points (those inside (a, b)),
  * each piece cut into panels no wider than maxWidth, `order` nodes per panel.
@@ -336,52 +297,4 @@ export function compositeRule(a: number, b: number, breaks: readonly number[], m
     }
   }
   return { x: Float64Array.from(xs), w: Float64Array.from(ws) };
-}
-
-/**
- * Symmetric inverse square root S^(-1/2) of an n x n symmetric positive-definite row-major matrix
- * (cyclic Jacobi eigendecomposition, then V diag(lambda^-1/2) V^T). Throws RangeError when S is not
- * positive definite.
- */
-export function symmetricInverseSqrt(s: Float64Array, n: number): Float64Array {
-  const a = Float64Array.from(s);
-  const v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) v[i * n + i] = 1;
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += a[p * n + q] * a[p * n + q];
-    if (off < 1e-30) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p * n + q];
-        if (Math.abs(apq) < 1e-300) continue;
-        const theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1), sn = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p], akq = a[k * n + q];
-          a[k * n + p] = c * akp - sn * akq;
-          a[k * n + q] = sn * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k], aqk = a[q * n + k];
-          a[p * n + k] = c * apk - sn * aqk;
-          a[q * n + k] = sn * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p], vkq = v[k * n + q];
-          v[k * n + p] = c * vkp - sn * vkq;
-          v[k * n + q] = sn * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  const out = new Float64Array(n * n);
-  for (let e = 0; e < n; e++) {
-    const lam = a[e * n + e];
-    if (!(lam > 0)) throw new RangeError('radial overlap matrix is not positive definite (basis too large?)');
-    const f = 1 / Math.sqrt(lam);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] += v[i * n + e] * f * v[j * n + e];
-  }
-  return out;
 }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { readSharedJson } from '../../../helpers/shared.ts';
 import {
-  erf, erfc, expint1, gaussLegendre, legendre, smearedKernel, smearedKernelFourier, smearedKernelFourierAtZero,
+  erf, erfc, expint1, legendre, smearedKernel, smearedKernelFourier, smearedKernelFourierAtZero,
   sphericalBessel,
 } from '../../../../src/core/descriptors/lode/special.ts';
 import { createRadialBasis, centerContribution, radialIntegralsAtK, radialMoments, radialQuadrature, radialValues } from '../../../../src/core/descriptors/lode/radial.ts';
 import { createYlmTable, sphericalHarmonics } from '../../../../src/core/descriptors/common/ylm.ts';
+import { gaussLegendre } from '../../../../src/core/descriptors/common/quadrature.ts';
 
 // fixtures/lode/README.md §3, kernels_and_basis_values.json: "Double-precision code matches to <= 1e-12 rel."
 const TOL_KERNEL_REL = 1e-12;
