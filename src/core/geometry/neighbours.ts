@@ -202,6 +202,19 @@ export function fillCellGrid(g: CellGrid, positions: ArrayLike<number>, nAtoms: 
 }
 
 /**
+ * Checks a frame's positions (3N values) and centre indices (null = all atoms) and returns the
+ * number of centres. Shared by the neighbour list and LENS's set builder.
+ */
+export function checkFrameArgs(positions: ArrayLike<number>, nAtoms: number, centres: Int32Array | null): number {
+  if (positions.length < 3 * nAtoms) throw new RangeError(`positions hold ${positions.length} values, need ${3 * nAtoms}`);
+  if (!centres) return nAtoms;
+  for (let c = 0; c < centres.length; c++) {
+    if (!(centres[c] >= 0 && centres[c] < nAtoms)) throw new RangeError(`centre ${centres[c]} is not an atom index (0..${nAtoms - 1})`);
+  }
+  return centres.length;
+}
+
+/**
  * Fills `nl` with, for each centre, every atom and periodic image within `radius` (Å), inclusive
  * (d² <= radius²). See the module comment for the layout.
  *
@@ -214,13 +227,7 @@ export function buildNeighbourList(nl: NeighbourList, positions: ArrayLike<numbe
   cell: ArrayLike<number> | null, pbc: readonly boolean[], radius: number, centres: Int32Array | null,
   includeSelf: boolean): NeighbourList {
   if (!(radius >= 0) || !Number.isFinite(radius)) throw new RangeError(`neighbour radius must be finite and >= 0, got ${radius}`);
-  if (positions.length < 3 * nAtoms) throw new RangeError(`positions hold ${positions.length} values, need ${3 * nAtoms}`);
-  const nC = centres ? centres.length : nAtoms;
-  if (centres) {
-    for (let c = 0; c < nC; c++) {
-      if (!(centres[c] >= 0 && centres[c] < nAtoms)) throw new RangeError(`centre ${centres[c]} is not an atom index (0..${nAtoms - 1})`);
-    }
-  }
+  const nC = checkFrameArgs(positions, nAtoms, centres);
   if (nl.offsets.length < nC + 1) nl.offsets = new Int32Array(nC + 1);
   nl.n = nC;
   nl.count = 0;

@@ -12,7 +12,7 @@
  *   visited and deduplicated by atom identity as in buildNeighbourSets.
  * The joint SOAP+LENS pass keeps using buildNeighbourSets on SOAP's list.
  */
-import { createCellGrid, fillCellGrid, type CellGrid } from '../../geometry/neighbours.ts';
+import { checkFrameArgs, createCellGrid, fillCellGrid, type CellGrid } from '../../geometry/neighbours.ts';
 import { lensAdvance, type LensFrameOut, type LensPlan, type LensState, type NeighbourSets } from './lens.ts';
 
 /** Reusable per-thread buffers of buildLensSets (grown on demand, kept across frames). */
@@ -80,13 +80,7 @@ export function buildLensSets(plan: LensPlan, positions: ArrayLike<number>, nAto
   pbc: readonly boolean[], centres: Int32Array | null, out: NeighbourSets, w: LensSetsWork,
   universe: Uint8Array | null = null): NeighbourSets {
   const radius = plan.cutoff;
-  if (positions.length < 3 * nAtoms) throw new RangeError(`positions hold ${positions.length} values, need ${3 * nAtoms}`);
-  const nC = centres ? centres.length : nAtoms;
-  if (centres) {
-    for (let c = 0; c < nC; c++) {
-      if (!(centres[c] >= 0 && centres[c] < nAtoms)) throw new RangeError(`centre ${centres[c]} is not an atom index (0..${nAtoms - 1})`);
-    }
-  }
+  const nC = checkFrameArgs(positions, nAtoms, centres);
   if (out.offsets.length < nC + 1) out.offsets = new Int32Array(nC + 1);
   out.n = nC; out.count = 0; out.offsets[0] = 0;
   if (nAtoms === 0) { out.offsets.fill(0, 0, nC + 1); return out; }

@@ -5,6 +5,7 @@
  * is the reference and the fallback: createSoapWasmKernel returns null wherever WebAssembly SIMD is
  * unavailable (or compilation is refused), and the caller then uses TypeScript.
  */
+import type { NeighbourList } from '../../../geometry/neighbours.ts';
 import { POW2_FRAC } from '../../common/fast-exp.ts';
 import type { YlmTable } from '../../common/ylm.ts';
 import type { GtoBasis } from '../basis.ts';
@@ -36,16 +37,8 @@ export interface SoapWasmConfig {
   chunkEntries?: number;
 }
 
-/** The neighbour-list fields the kernel reads (geometry/neighbours.ts NeighbourList). */
-export interface SoapWasmNeighbours {
-  n: number;
-  offsets: Int32Array;
-  index: Int32Array;
-  dx: Float64Array;
-  dy: Float64Array;
-  dz: Float64Array;
-  r2: Float64Array;
-}
+/** The neighbour-list fields the kernel reads. */
+export type SoapWasmNeighbours = Pick<NeighbourList, 'n' | 'offsets' | 'index' | 'dx' | 'dy' | 'dz' | 'r2'>;
 
 export interface SoapWasmKernel {
   /**
