@@ -15,6 +15,18 @@ export function eofError(file: string, line: number, expected: string): FormatEr
   return new FormatError(file, { line }, expected, 'end of file');
 }
 
+/**
+ * The atom-count line that opens a frame of an XYZ or GRO file: an integer, the same in every frame.
+ * `n` is frame 0's count (negative before it is known); returns the count.
+ */
+export function atomCountLine(file: string, line: number, text: string, n: number, frame: number): number {
+  const t = text.trim();
+  const count = /^\d+$/.test(t) ? Number(t) : NaN;
+  if (!Number.isSafeInteger(count)) throw lineError(file, line, 'the number of atoms (an integer line)', t);
+  if (n >= 0 && count !== n) throw lineError(file, line, `${n} atoms (as in frame 0)`, `${count} atoms in frame ${frame}`);
+  return count;
+}
+
 /** Checks a frame number against the index (RangeError: a bad argument, not bad input). */
 export function checkFrame(i: number, n: number): void {
   if (!Number.isInteger(i) || i < 0 || i >= n) throw new RangeError(`frame ${i} out of range [0, ${n})`);

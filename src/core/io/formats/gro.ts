@@ -10,7 +10,7 @@ import type { FrameData, Trajectory } from '../../trajectory.ts';
 import type { RunOptions } from '../../progress.ts';
 import { bytesToString, LineCursor, LineReader, parseNumber, parseNumberText } from '../text.ts';
 import { FrameIndexBuilder } from '../frame-index.ts';
-import { checkFrame, eofError, frameCursor, headLines, intervalOf, lineError, NameTable } from './common.ts';
+import { atomCountLine, checkFrame, eofError, frameCursor, headLines, intervalOf, lineError, NameTable } from './common.ts';
 import { elementFromName, UNKNOWN } from '../elements.ts';
 
 /** formats.md §0.2: GRO lengths are nm. */
@@ -117,11 +117,7 @@ async function indexGro(src: ByteSource, o?: RunOptions) {
       while (await r.next()) if (!r.blank()) throw lineError(file, r.line, 'end of file after blank lines', r.text());
       break;
     }
-    const t = r.text().trim();
-    const count = /^\d+$/.test(t) ? Number(t) : NaN;
-    if (!Number.isSafeInteger(count)) throw lineError(file, r.line, 'the number of atoms (an integer line)', t);
-    if (n < 0) n = count;
-    else if (count !== n) throw lineError(file, r.line, `${n} atoms (as in frame 0)`, `${count} atoms in frame ${b.count}`);
+    n = atomCountLine(file, r.line, r.text(), n, b.count);
     b.push(start, line);
     if (titles.length < 2) titles.push(title);
     const got = await r.skip(n);

@@ -10,7 +10,7 @@ import type { FrameData, Trajectory } from '../../trajectory.ts';
 import type { RunOptions } from '../../progress.ts';
 import { Fields, LineReader, parseNumberText, type LineCursor } from '../text.ts';
 import { FrameIndexBuilder } from '../frame-index.ts';
-import { checkFrame, eofError, frameCursor, headLines, intervalOf, lineError, NameTable } from './common.ts';
+import { atomCountLine, checkFrame, eofError, frameCursor, headLines, intervalOf, lineError, NameTable } from './common.ts';
 import { canonicalElement, elementFromName, elementFromNumber, UNKNOWN } from '../elements.ts';
 import { cellFromParameters } from '../../geometry/cell.ts';
 
@@ -269,11 +269,7 @@ async function openXyz(src: ByteSource, ctx: OpenContext, o?: RunOptions): Promi
       while (await r.next()) if (!r.blank()) throw lineError(file, r.line, 'end of file after blank line', r.text());
       break;
     }
-    const t = r.text().trim();
-    const count = /^\d+$/.test(t) ? Number(t) : NaN;
-    if (!Number.isSafeInteger(count)) throw lineError(file, r.line, 'the number of atoms (an integer line)', t);
-    if (n < 0) n = count;
-    else if (count !== n) throw lineError(file, r.line, `${n} atoms (as in frame 0)`, `${count} atoms in frame ${b.count}`);
+    n = atomCountLine(file, r.line, r.text(), n, b.count);
     b.push(r.offset, r.line);
     if (!(await r.next())) throw eofError(file, r.line + 1, 'the comment line of a frame');
     if (!dialect) dialect = dialectOf(file, r.line, r.text());
