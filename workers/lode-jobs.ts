@@ -13,12 +13,10 @@ import { CancelledError } from '../src/core/errors.ts';
 import { createReporter, type RunOptions } from '../src/core/progress.ts';
 import { toWorkerErrorData, type WorkerErrorData } from './parse-protocol.ts';
 import { rebuildError, type Pool } from './pool.ts';
+import type { SoapFrameInput } from './soap-jobs.ts';
 
-export interface LodeFrameData {
-  positions: Float64Array;
-  cell: Float64Array | null;
-  pbc: [boolean, boolean, boolean];
-}
+/** One frame as the job takes it: the same plain data as a SOAP job's frame. */
+export type LodeFrameData = SoapFrameInput;
 
 export interface LodeFrameRequest {
   frame: LodeFrameData;

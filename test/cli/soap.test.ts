@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { parseCentres, parseFrameSlice, run } from '../../src/cli/commands/soap.ts';
+import { run } from '../../src/cli/commands/soap.ts';
+import { parseFrameSlice, parseIndexList } from '../../src/cli/args.ts';
 import { computeSoap } from '../../src/core/descriptors/soap/soap.ts';
 import { openTrajectory } from '../../src/core/io/index.ts';
 import { readNpy } from '../../src/core/io/npy.ts';
@@ -64,8 +65,8 @@ describe('soaplens soap (CLI)', () => {
   });
 
   it('parses centre lists and frame slices', () => {
-    expect(Array.from(parseCentres('0-3,7', 10))).toEqual([0, 1, 2, 3, 7]);
-    expect(() => parseCentres('0-10', 10)).toThrow(RangeError);
+    expect(Array.from(parseIndexList('0-3,7', 10, '--centers'))).toEqual([0, 1, 2, 3, 7]);
+    expect(() => parseIndexList('0-10', 10, '--centers')).toThrow(RangeError);
     expect(parseFrameSlice('::3', 10)).toEqual([0, 3, 6, 9]);
     expect(parseFrameSlice('-3:', 10)).toEqual([7, 8, 9]);
     expect(parseFrameSlice('4', 10)).toEqual([4]);

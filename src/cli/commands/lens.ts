@@ -12,6 +12,7 @@ import { openTrajectory } from '../../core/io/index.ts';
 import { writeNpy } from '../../core/io/npy.ts';
 import { fileSource } from '../node-source.ts';
 import { createNodePool } from '../../../workers/node-pool.ts';
+import { parseIndexList } from '../args.ts';
 import { lensOnPool, type LensChunkReply } from '../../../workers/lens-jobs.ts';
 
 export const usage = `usage: soaplens lens <trajectory> [topology] --cutoff R --out lens.npy [options]
@@ -38,21 +39,6 @@ LENS per atom and frame (lens-tsoap-smoothing.md §2-3), written as a float64 .n
   --workers N           split the frames over N worker threads (default 0: this thread; LENS is fast,
                         reading the file usually dominates)
   --out FILE            output .npy (required)`;
-
-/** Parses "0-899", "0,5,10-20" into sorted-as-given atom indices. */
-export function parseIndexList(text: string, nAtoms: number, flag: string): Int32Array {
-  const out: number[] = [];
-  for (const part of text.split(',')) {
-    const p = part.trim();
-    const m = /^(\d+)(?:-(\d+))?$/.exec(p);
-    if (!m) throw new RangeError(`${flag}: cannot read "${p}" (expected N or N-M, comma-separated)`);
-    const a = Number(m[1]), b = m[2] !== undefined ? Number(m[2]) : a;
-    if (b < a) throw new RangeError(`${flag}: empty range "${p}"`);
-    if (b >= nAtoms) throw new RangeError(`${flag}: atom ${b} out of range (the trajectory has ${nAtoms} atoms, 0-based)`);
-    for (let i = a; i <= b; i++) out.push(i);
-  }
-  return Int32Array.from(out);
-}
 
 interface Args {
   files: string[];

@@ -12,10 +12,9 @@ import { createLodeScratch, lodeFrame, planLode, speciesChannels, type LodeOutpu
 import { openTrajectory } from '../../core/io/index.ts';
 import { atomicNumber } from '../../core/descriptors/common/elements.ts';
 import { createNodePool, nodeParallelism } from '../../../workers/node-pool.ts';
-import { lodeOnPool, type LodeFrameData } from '../../../workers/lode-jobs.ts';
-import type { Trajectory } from '../../core/trajectory.ts';
+import { lodeOnPool } from '../../../workers/lode-jobs.ts';
 import { fileSource } from '../node-source.ts';
-import { parseCentres, parseFrameSlice } from './soap.ts';
+import { parseFrameSlice, parseIndexList, trajectoryFrameInputs } from '../args.ts';
 
 export const usage = `usage: soaplens lode <trajectory> [topology] --out lode.npy [options]
 
@@ -94,13 +93,6 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-async function* frameData(traj: Trajectory, frames: number[]): AsyncGenerator<LodeFrameData> {
-  for (const i of frames) {
-    const f = await traj.readFrame(i);
-    yield { positions: f.positions, cell: f.cell, pbc: traj.pbc };
-  }
-}
-
 export async function run(argv: string[]): Promise<number> {
   let a: Args;
   try { a = parseArgs(argv); } catch (e) { console.error(`soaplens lode: ${(e as Error).message}\n\n${usage}`); return 2; }
@@ -128,7 +120,7 @@ export async function run(argv: string[]): Promise<number> {
     let left = 0;
     for (let i = 0; i < speciesIndex.length; i++) if (speciesIndex[i] < 0) left++;
     if (left > 0) console.error(`soaplens lode: ${left} atoms of other species left out of the potential`);
-    const centres = a.centers ? parseCentres(a.centers, traj.nAtoms) : Int32Array.from({ length: traj.nAtoms }, (_, i) => i);
+    const centres = a.centers ? parseIndexList(a.centers, traj.nAtoms, '--centers') : Int32Array.from({ length: traj.nAtoms }, (_, i) => i);
     const frames = a.frames ? parseFrameSlice(a.frames, traj.nFrames) : Array.from({ length: traj.nFrames }, (_, i) => i);
     console.error(`soaplens lode: ${frames.length} frames x ${centres.length} centres x ${plan.width} features ` +
       `(p ${plan.params.exponent}, sigma ${plan.params.smearing} Å, ${plan.params.radialBasis} N ${plan.nRadial} L ${plan.basis.lMax}, ` +
@@ -152,14 +144,14 @@ export async function run(argv: string[]): Promise<number> {
         const scratch = createLodeScratch(plan);
         const rows = new Float64Array(centres.length * plan.width);
         let k = 0;
-        for await (const f of frameData(traj, frames)) {
+        for await (const f of trajectoryFrameInputs(traj, frames)) {
           lodeFrame(plan, { ...f, speciesIndex }, centres, rows, 0, scratch);
           await onFrame(k++, rows);
         }
       } else {
         const pool = createNodePool(Math.min(a.workers, Math.max(1, frames.length)));
         try {
-          await lodeOnPool(pool, frameData(traj, frames), { atomicNumbers: z, centres, params, ignoreUnknownSpecies: true, f32: a.f32 },
+          await lodeOnPool(pool, trajectoryFrameInputs(traj, frames), { atomicNumbers: z, centres, params, ignoreUnknownSpecies: true, f32: a.f32 },
             onFrame, { total: frames.length });
         } finally {
           await pool.dispose();

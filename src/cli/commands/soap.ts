@@ -7,13 +7,14 @@
  * bounded by the frames in flight.
  */
 import { npyHeader } from '../../core/io/npy.ts';
+import { parseFrameSlice, parseIndexList, trajectoryFrameInputs } from '../args.ts';
 import { open } from 'node:fs/promises';
 import { computeSoap, createSoapScratch, planSoap, sortSpecies, type SoapParams } from '../../core/descriptors/soap/soap.ts';
 import { createNeighbourList } from '../../core/geometry/neighbours.ts';
 import { openTrajectory } from '../../core/io/index.ts';
 import type { Trajectory } from '../../core/trajectory.ts';
 import { nodeParallelism, createNodePool } from '../../../workers/node-pool.ts';
-import { soapOnPool, type SoapFrameInput } from '../../../workers/soap-jobs.ts';
+import { soapOnPool } from '../../../workers/soap-jobs.ts';
 import { fileSource } from '../node-source.ts';
 
 export const usage = `usage: soaplens soap <trajectory> [topology] --r-cut R --n-max N --l-max L --out spectra.npy [options]
@@ -89,52 +90,6 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-/** "0-899", "0,5,10-20" -> atom indices (0-based). */
-export function parseCentres(text: string, nAtoms: number): Int32Array {
-  const out: number[] = [];
-  for (const part of text.split(',')) {
-    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
-    if (!m) throw new RangeError(`--centers: cannot read "${part}" (expected N or N-M, comma-separated)`);
-    const lo = Number(m[1]), hi = m[2] !== undefined ? Number(m[2]) : lo;
-    if (hi < lo) throw new RangeError(`--centers: empty range "${part}"`);
-    if (hi >= nAtoms) throw new RangeError(`--centers: atom ${hi} out of range (the trajectory has ${nAtoms} atoms, 0-based)`);
-    for (let i = lo; i <= hi; i++) out.push(i);
-  }
-  return Int32Array.from(out);
-}
-
-/** Python-style slice "a:b:step" (any part may be empty, negatives count from the end) -> frame indices. */
-export function parseFrameSlice(text: string, nFrames: number): number[] {
-  const parts = text.split(':');
-  if (parts.length > 3) throw new RangeError(`--frames: expected A:B:STEP, got "${text}"`);
-  const int = (s: string | undefined, dflt: number): number => {
-    if (s === undefined || s.trim() === '') return dflt;
-    const x = Number(s);
-    if (!Number.isInteger(x)) throw new RangeError(`--frames: "${s}" is not a whole number`);
-    return x;
-  };
-  const step = int(parts[2], 1);
-  if (step <= 0) throw new RangeError('--frames: the step must be positive');
-  const norm = (x: number) => Math.min(nFrames, Math.max(0, x < 0 ? x + nFrames : x));
-  if (parts.length === 1) {
-    const k = int(parts[0], 0);
-    const i = k < 0 ? k + nFrames : k;
-    if (i < 0 || i >= nFrames) throw new RangeError(`--frames: frame ${k} out of range (${nFrames} frames)`);
-    return [i];
-  }
-  const start = norm(int(parts[0], 0)), stop = norm(int(parts[1], nFrames));
-  const out: number[] = [];
-  for (let i = start; i < stop; i += step) out.push(i);
-  return out;
-}
-
-async function* frameInputs(traj: Trajectory, frames: number[]): AsyncGenerator<SoapFrameInput> {
-  for (const i of frames) {
-    const f = await traj.readFrame(i);
-    yield { positions: f.positions, cell: f.cell, pbc: traj.pbc };
-  }
-}
-
 export async function run(argv: string[]): Promise<number> {
   let a: Args;
   try { a = parseArgs(argv); } catch (e) { console.error(`soaplens soap: ${(e as Error).message}\n\n${usage}`); return 2; }
@@ -160,7 +115,7 @@ async function runOn(a: Args & { rCut: number; nMax: number; lMax: number; out: 
     compression: a.crossover ? 'crossover' : 'off', layout: a.layout,
   };
   const plan = planSoap(params); // RangeError on bad parameters, before any work
-  const centres = a.centers ? parseCentres(a.centers, traj.nAtoms) : null;
+  const centres = a.centers ? parseIndexList(a.centers, traj.nAtoms, '--centers') : null;
   const nCentres = centres ? centres.length : traj.nAtoms;
   const frames = a.frames ? parseFrameSlice(a.frames, traj.nFrames) : Array.from({ length: traj.nFrames }, (_, i) => i);
   const excluded = traj.species.filter((s) => !plan.species.includes(s.trim()));
@@ -185,14 +140,14 @@ async function runOn(a: Args & { rCut: number; nMax: number; lMax: number; out: 
     if (a.workers === 0) {
       let k = 0;
       const reuse = { ignoreUnknownSpecies: true, neighbours: createNeighbourList(), scratch: createSoapScratch(plan) };
-      for await (const f of frameInputs(traj, frames)) {
+      for await (const f of trajectoryFrameInputs(traj, frames)) {
         const rows = computeSoap(f.positions, traj.species, f.cell, f.pbc, plan, centres, reuse);
         await onFrame(k++, a.f32 ? Float32Array.from(rows) : rows);
       }
     } else {
       const pool = createNodePool(Math.min(a.workers, Math.max(1, frames.length)));
       try {
-        await soapOnPool(pool, frameInputs(traj, frames), req, onFrame, { total: frames.length });
+        await soapOnPool(pool, trajectoryFrameInputs(traj, frames), req, onFrame, { total: frames.length });
       } finally {
         await pool.dispose();
       }
