@@ -17,6 +17,7 @@ import type { FrameData, Trajectory } from '../trajectory.ts';
 import { BinaryCursor, readExact, type BinarySource } from './binary-io.ts';
 import { intervalOf, labelsFor } from './binary-provider.ts';
 import type { FormatProvider, OpenContext } from './reader.ts';
+import { checkFrame } from './formats/common.ts';
 
 /** formats.md §0.2: 1 AKMA time unit in ps. */
 export const AKMA_PS = 0.04888821;
@@ -260,7 +261,7 @@ export class DcdFile {
   }
 
   async readFrame(i: number, out?: Float64Array): Promise<FrameData> {
-    if (!Number.isInteger(i) || i < 0 || i >= this.nFrames) throw new RangeError(`frame ${i} out of range [0, ${this.nFrames})`);
+    checkFrame(i, this.nFrames);
     const positions = out ?? new Float64Array(3 * this.nAtoms);
     const { cell } = await this.readInto(i, positions);
     const fr: FrameData = { positions, cell };

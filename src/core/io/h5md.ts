@@ -19,6 +19,7 @@ import { intervalOf } from './binary-provider.ts';
 import { canonicalElement, elementFromName, elementFromNumber, UNKNOWN } from './elements.ts';
 import type { FormatProvider, OpenContext } from './reader.ts';
 import { isSoapifyFile, readSoapifyFile } from './soapify-hdf5.ts';
+import { checkFrame } from './formats/common.ts';
 
 const LENGTH_TO_A: Record<string, number> = {
   nm: 10, nanometer: 10, nanometers: 10, angstrom: 1, a: 1, 'å': 1, ang: 1, pm: 0.01, bohr: 0.529177210903, m: 1e10,
@@ -143,7 +144,7 @@ export function readH5mdFile(f: Group, file: string, opts: H5mdOptions = {}): Tr
   if (edgesValue && nBox !== nFrames) notes.push(`box has ${nBox} samples for ${nFrames} frames: frame i uses box min(i, ${nBox - 1})`);
 
   const readFrame = async (i: number): Promise<FrameData> => {
-    if (!Number.isInteger(i) || i < 0 || i >= nFrames) throw new RangeError(`frame ${i} out of range [0, ${nFrames})`);
+    checkFrame(i, nFrames);
     const raw = h5Try(file, `position frame ${i}`, () => value.slice([[i, i + 1]]));
     const v = raw as ArrayLike<number>;
     if (!v || v.length !== 3 * nAtoms) throw new FormatError(file, { frame: i }, `${3 * nAtoms} position values`, String(v?.length));

@@ -13,6 +13,7 @@ import { DEFAULT_CACHE_BYTES, FrameCache } from './frame-cache.ts';
 import { extensionOf, HEAD_BYTES, type FormatProvider, type OpenOptions, type Topology } from './reader.ts';
 import { FORMATS } from './registry.ts';
 import type { ByteSource } from './source.ts';
+import { checkFrame } from './formats/common.ts';
 
 export type { ByteSource } from './source.ts';
 export { bytesSource, blobSource } from './source.ts';
@@ -91,7 +92,7 @@ function withCache(t: Trajectory, budget: number, o?: OpenOptions): Trajectory {
   const decode = t.readFrame.bind(t);
   const cache = budget > 0 ? new FrameCache(budget) : null;
   const readFrame = async (i: number): Promise<FrameData> => {
-    if (!Number.isInteger(i) || i < 0 || i >= t.nFrames) throw new RangeError(`frame ${i} out of range [0, ${t.nFrames})`);
+    checkFrame(i, t.nFrames);
     throwIfCancelled(o);
     const hit = cache?.get(i);
     if (hit) return hit;

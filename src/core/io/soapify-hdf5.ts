@@ -13,6 +13,7 @@ import type { FrameData, Trajectory } from '../trajectory.ts';
 import type { Dataset, Group } from 'h5wasm';
 import { attr, child, h5Try, isDataset, isGroup, toFloat64, toStrings } from './binary-hdf5.ts';
 import { canonicalElement, elementFromName } from './elements.ts';
+import { checkFrame } from './formats/common.ts';
 
 /** Names of trajectory groups (those holding Types, Trajectory and Box). */
 export function soapifyTrajectoryNames(f: Group): string[] {
@@ -65,7 +66,7 @@ export function readSoapifyFile(f: Group, file: string, opts: { trajectory?: str
   if (!box) notes.push('no Box: no cell');
 
   const readFrame = async (i: number): Promise<FrameData> => {
-    if (!Number.isInteger(i) || i < 0 || i >= nFrames) throw new RangeError(`frame ${i} out of range [0, ${nFrames})`);
+    checkFrame(i, nFrames);
     const v = toFloat64(h5Try(file, `Trajectory frame ${i}`, () => traj.slice([[i, i + 1]])));
     if (v.length !== 3 * nAtoms) throw new FormatError(file, { frame: i }, `${3 * nAtoms} coordinates`, `${v.length}`);
     const positions = Float64Array.from(v);
@@ -148,7 +149,7 @@ export function readSoapifySoap(f: Group, file: string, name: string): SoapifySo
   return {
     info,
     readFrame(i: number): Float64Array {
-      if (!Number.isInteger(i) || i < 0 || i >= nFrames) throw new RangeError(`frame ${i} out of range [0, ${nFrames})`);
+      checkFrame(i, nFrames);
       const v = toFloat64(h5Try(file, `SOAP/${name} frame ${i}`, () => d.slice([[i, i + 1]])));
       if (v.length !== nCentres * width) throw new FormatError(file, { frame: i }, `${nCentres * width} SOAP values`, `${v.length}`);
       return Float64Array.from(v);

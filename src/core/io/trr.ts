@@ -10,6 +10,7 @@ import type { FrameData, Trajectory } from '../trajectory.ts';
 import { BinaryCursor, readExact, SourceWindow, type BinarySource } from './binary-io.ts';
 import { intervalOf, labelsFor } from './binary-provider.ts';
 import type { FormatProvider, OpenContext } from './reader.ts';
+import { checkFrame } from './formats/common.ts';
 
 export const TRR_MAGIC = 1993;
 const TRR_VERSION = 'GMX_trn_file';
@@ -159,7 +160,7 @@ export class TrrFile {
 
   async readFrame(i: number, out?: Float64Array): Promise<FrameData> {
     const ix = this.index;
-    if (!Number.isInteger(i) || i < 0 || i >= ix.nFrames) throw new RangeError(`frame ${i} out of range [0, ${ix.nFrames})`);
+    checkFrame(i, ix.nFrames);
     const bytes = await readExact(this.src, ix.byteStart[i], ix.byteEnd[i], 'a TRR frame', i);
     const positions = out ?? new Float64Array(3 * ix.nAtoms);
     const { h, cell } = decodeTrrFrame(bytes, positions, this.src.name, i, ix.byteStart[i]);

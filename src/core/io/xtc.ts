@@ -17,6 +17,7 @@ import type { FrameData, Trajectory } from '../trajectory.ts';
 import { BinaryCursor, readExact, SourceWindow, type BinarySource } from './binary-io.ts';
 import { intervalOf, labelsFor } from './binary-provider.ts';
 import type { FormatProvider, OpenContext } from './reader.ts';
+import { checkFrame } from './formats/common.ts';
 
 export const XTC_MAGIC_1995 = 1995;
 export const XTC_MAGIC_2023 = 2023;
@@ -423,7 +424,7 @@ export class XtcFile {
   /** Decodes frame i; positions go to `out` when given (length >= 3N), else a new array. */
   async readFrame(i: number, out?: Float64Array): Promise<FrameData> {
     const ix = this.index;
-    if (!(i >= 0 && i < ix.nFrames) || !Number.isInteger(i)) throw new RangeError(`frame ${i} out of range [0, ${ix.nFrames})`);
+    checkFrame(i, ix.nFrames);
     const bytes = await readExact(this.src, ix.byteStart[i], ix.byteEnd[i], 'an XTC frame', i);
     const positions = out ?? new Float64Array(3 * ix.nAtoms);
     const h = decodeXtcFrame(bytes, positions, this.src.name, i, ix.byteStart[i], ix.nAtoms);
