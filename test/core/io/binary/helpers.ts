@@ -50,17 +50,8 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>, n = Math.
   return { max, at };
 }
 
-/** A small seeded generator (mulberry32) for reproducible fuzzing. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator (mulberry32) for reproducible fuzzing: the io tests' one. */
+export { seededRng as seeded } from '../io-helpers.ts';
 
 /**
  * The k-th mutation of a binary file: truncation, flipped bytes, overwritten 32-bit words
