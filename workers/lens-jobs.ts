@@ -5,7 +5,7 @@
  * splitFrames, runs the ranges on the pool and merges them with mergeLensChunks (lensOnPool).
  * Results are transferred, never copied; failures come back as data (comlink drops error fields).
  */
-import { sourcesKey } from './source-key.ts';
+import { createSharedOpener, sourcesKey } from './source-key.ts';
 import { transfer } from 'comlink';
 import {
   computeLensChunk, mergeLensChunks, splitFrames, universeMask, type FrameSource, type LensChunk, type LensResult, type LensSelection,
@@ -70,18 +70,7 @@ export interface LensJobDeps {
 
 export function createLensJobs(deps: LensJobDeps): LensJobs {
   const running = new Map<number, AbortController>();
-  // One opened trajectory is kept: consecutive chunks of the same file skip re-indexing it.
-  // The promise is kept, so jobs arriving while the files are being opened share that one opening.
-  let cached: { key: string; traj: Promise<FrameSource> } | null = null;
-  const openShared = (sources: (Blob | string)[], signal: AbortSignal): Promise<FrameSource> => {
-    const key = sourcesKey(sources);
-    if (!cached || cached.key !== key) {
-      const traj = deps.open(sources, { signal });
-      cached = { key, traj };
-      traj.catch(() => { if (cached?.traj === traj) cached = null; });
-    }
-    return cached.traj;
-  };
+  const openShared = createSharedOpener<FrameSource>();
   let soapCache: { key: string; plan: SoapPlan; scratch: SoapScratch } | null = null;
   let lensScratch: LensScratch | null = null;
   const nl = createNeighbourList();
@@ -132,14 +121,7 @@ export function createLensJobs(deps: LensJobDeps): LensJobs {
       running.set(job, ac);
       try {
         const o: RunOptions = { signal: ac.signal, onProgress };
-        let traj: FrameSource;
-        try {
-          traj = await openShared(req.sources, ac.signal);
-        } catch (e) {
-          // The shared opening may have been cancelled by the job that started it: open again (once) for this one.
-          if (ac.signal.aborted) throw e;
-          traj = await openShared(req.sources, ac.signal);
-        }
+        const traj = await openShared(sourcesKey(req.sources), ac.signal, (signal) => deps.open(req.sources, { signal }));
         const chunk = await computeLensChunk(traj, req.first, req.count, req.params, o);
         return transfer({ ok: true as const, chunk },
           [chunk.lens.buffer, chunk.numerator.buffer, chunk.denominator.buffer, chunk.counts.buffer] as ArrayBuffer[]);

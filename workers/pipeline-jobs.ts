@@ -30,7 +30,7 @@ import type { ClusterRecipe } from '../src/core/pipeline/recipe.ts';
 import { transferablesOf } from '../src/core/pipeline/results.ts';
 import type { RunOptions } from '../src/core/progress.ts';
 import { toWorkerErrorData, type WorkerErrorData } from './parse-protocol.ts';
-import { sourcesKey } from './source-key.ts';
+import { createSharedOpener, sourcesKey } from './source-key.ts';
 
 /** One frame as plain data (for trajectories the workers cannot open themselves). */
 export interface InlineFrame {
@@ -154,7 +154,7 @@ interface RowsContext {
 
 export function createPipelineJobs(deps: PipelineJobDeps): PipelineJobs {
   const running = new Map<number, AbortController>();
-  let cached: { key: string; traj: Promise<FrameSource> } | null = null;
+  const openShared = createSharedOpener<FrameSource>();
   let ctx: { key: string; c: RowsContext } | null = null;
   const nl = createNeighbourList();
   const yieldToEvents = () => new Promise<void>((r) => setTimeout(r, 0));
@@ -166,13 +166,7 @@ export function createPipelineJobs(deps: PipelineJobDeps): PipelineJobs {
     // Blobs arrive as new objects with every message: keyed by sourcesKey (name, size, mtime, type), not identity,
     // so a browser worker opens (decompresses, indexes) the files once per run, not once per job.
     const key = JSON.stringify([feed.open ?? {}, sourcesKey(sources)]);
-    if (cached && cached.key === key) return cached.traj;
-    // The promise is cached, so concurrent jobs in this worker share one opening of the files.
-    const o: OpenOptions = { ...(feed.open ?? {}), signal };
-    const traj = deps.open(sources, o);
-    cached = { key, traj };
-    traj.catch(() => { if (cached?.traj === traj) cached = null; });
-    return traj;
+    return openShared(key, signal, (sig) => deps.open(sources, { ...(feed.open ?? {}), signal: sig }));
   };
 
   /** Frame k of a request: read from the files or taken inline. */

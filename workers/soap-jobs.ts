@@ -6,7 +6,7 @@
  * the worker computes its rows and transfers them back. Plans and scratch are cached per worker
  * (one plan per parameter set). Failures come back as data (comlink drops custom error fields).
  */
-import { sourcesKey } from './source-key.ts';
+import { createSharedOpener, sourcesKey } from './source-key.ts';
 import { transfer, type Remote } from 'comlink';
 import { buildNeighbourList, createNeighbourList, type NeighbourList } from '../src/core/geometry/neighbours.ts';
 import {
@@ -69,18 +69,7 @@ const CENTRES_PER_SLICE = 256;
 export function createSoapJobs(deps?: SoapJobDeps): SoapJobs {
   const running = new Map<number, AbortController>();
   let cache: { key: string; plan: SoapPlan; scratch: SoapScratch } | null = null;
-  // One opened trajectory is kept: consecutive frames of the same files skip re-indexing them.
-  // The promise is kept, so jobs arriving while the files are being opened share that one opening.
-  let opened: { key: string; traj: ReturnType<SoapJobDeps['open']> } | null = null;
-  const openShared = (open: SoapJobDeps['open'], sources: (Blob | string)[], signal: AbortSignal): ReturnType<SoapJobDeps['open']> => {
-    const key = sourcesKey(sources);
-    if (!opened || opened.key !== key) {
-      const traj = open(sources, { signal });
-      opened = { key, traj };
-      traj.catch(() => { if (opened?.traj === traj) opened = null; });
-    }
-    return opened.traj;
-  };
+  const openShared = createSharedOpener<Awaited<ReturnType<SoapJobDeps['open']>>>();
   const nl: NeighbourList = createNeighbourList();
   const yieldToEvents = () => new Promise<void>((r) => setTimeout(r, 0));
 
@@ -126,14 +115,8 @@ export function createSoapJobs(deps?: SoapJobDeps): SoapJobs {
     soapFrame: (job, req) => guarded(job, (ac) => rows(ac, req.frame, req)),
     soapSourceFrame: (job, req) => guarded(job, async (ac) => {
       if (!deps) throw new Error('this worker cannot open files (no deps given to createSoapJobs)');
-      let traj: Awaited<ReturnType<SoapJobDeps['open']>>;
-      try {
-        traj = await openShared(deps.open, req.sources, ac.signal);
-      } catch (e) {
-        // The shared opening may have been cancelled by the job that started it: open again (once) for this one.
-        if (ac.signal.aborted) throw e;
-        traj = await openShared(deps.open, req.sources, ac.signal);
-      }
+      const open = deps.open;
+      const traj = await openShared(sourcesKey(req.sources), ac.signal, (signal) => open(req.sources, { signal }));
       if (!(Number.isInteger(req.frame) && req.frame >= 0 && req.frame < traj.nFrames)) {
         throw new RangeError(`frame ${req.frame} outside 0..${traj.nFrames - 1}`);
       }
